@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is everything laborbot reads from the environment. It is read and
+// validated once, at start, with messages that say which variable is wrong.
+type Config struct {
+	TelegramToken  string `env:"TELEGRAM_BOT_TOKEN"`
+	TelegramAPIURL string `env:"TELEGRAM_API_URL"`
+	WebhookURL     string `env:"WEBHOOK_URL"`
+	WebhookSecret  string `env:"WEBHOOK_SECRET"`
+	HTTPAddr       string `env:"HTTP_ADDR" envDefault:":8080"`
+
+	DataDir  string `env:"DATA_DIR" envDefault:"./data"`
+	RedisURL string `env:"REDIS_URL"`
+	DataKey  string `env:"DATA_KEY"`
+	LawsDir  string `env:"LAWS_DIR"`
+
+	OpenAIAPIKey         string        `env:"OPENAI_API_KEY"`
+	OpenAIBaseURL        string        `env:"OPENAI_BASE_URL"`
+	OpenAIModel          string        `env:"OPENAI_MODEL"`
+	OpenAIEmbeddingModel string        `env:"OPENAI_EMBEDDING_MODEL"`
+	LLMTimeout           time.Duration `env:"LLM_TIMEOUT" envDefault:"20s"`
+
+	AdminIDs       []int64 `env:"ADMIN_IDS" envSeparator:","`
+	MediatorChatID int64   `env:"MEDIATOR_CHAT_ID"`
+
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+}
+
+// LoadConfig reads the configuration from environ (os.Environ() in
+// production, a map in tests).
+func LoadConfig(environ map[string]string) (Config, error) {
+	cfg, err := env.ParseAsWithOptions[Config](env.Options{Environment: environ})
+	if err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, cfg.validate()
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if c.TelegramAPIURL != "" {
+		if u, err := url.Parse(c.TelegramAPIURL); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL %q is not a URL like https://api.telegram.org", c.TelegramAPIURL))
+		}
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("WEBHOOK_URL %q is not an http(s) URL", c.WebhookURL))
+		}
+		if c.WebhookSecret == "" {
+			errs = append(errs, errors.New("WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be rejected"))
+		}
+	}
+	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
+		errs = append(errs, errors.New("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"))
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, fmt.Errorf("REDIS_URL must start with redis:// or rediss://"))
+	}
+	if c.OpenAIBaseURL != "" {
+		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("OPENAI_BASE_URL %q is not a URL like https://api.openai.com/v1", c.OpenAIBaseURL))
+		}
+	}
+	if (c.OpenAIAPIKey != "" || c.OpenAIBaseURL != "") && c.OpenAIModel == "" && c.OpenAIEmbeddingModel == "" {
+		errs = append(errs, errors.New("OPENAI_MODEL is required when OPENAI_API_KEY or OPENAI_BASE_URL is set (e.g. gpt-4o-mini, deepseek-chat, qwen-plus)"))
+	}
+	if c.LLMTimeout <= 0 || c.LLMTimeout > 5*time.Minute {
+		errs = append(errs, fmt.Errorf("LLM_TIMEOUT %s must be between 0 and 5m", c.LLMTimeout))
+	}
+	if c.DataKey != "" && len(c.DataKey) < 16 {
+		errs = append(errs, errors.New("DATA_KEY must be at least 16 characters"))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// LLMEnabled reports whether answers are written by a language model.
+func (c Config) LLMEnabled() bool { return c.OpenAIModel != "" }
+
+func validSecret(s string) bool {
+	if len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("LOG_LEVEL %q must be debug, info, warn or error", s)
+	}
+	return l, nil
+}

@@ -1,0 +1,84 @@
+package knowledge_test
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/laborbot/laborbot/bleve"
+	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/knowledge/content"
+)
+
+// shortQuestions are what workers type into a phone: a few words.
+var shortQuestions = []string{"欠薪", "老板拖欠我三个月工资怎么办", "被辞退有补偿吗", "没交社保", "年假", "加班费怎么算",
+	"试用期被辞", "干活受伤", "怀孕被辞退", "劳动仲裁要钱吗", "unpaid wages", "fired while pregnant", "劳动合同法第四十七条"}
+
+func benchSearch(b *testing.B, questions []string) {
+	eng := newEngine(b, true, knowledge.Options{})
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := eng.Search(ctx, questions[i%len(questions)], knowledge.SearchOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(eng.Library().Passages()), "passages")
+}
+
+// BenchmarkSearchShort searches the full index (entries and every statute
+// article of shared/laws) with short, phone-typed questions.
+func BenchmarkSearchShort(b *testing.B) { benchSearch(b, shortQuestions) }
+
+// BenchmarkSearchDev searches with the long real questions of the
+// evaluation set.
+func BenchmarkSearchDev(b *testing.B) {
+	var qs []string
+	for _, it := range evalItems(b) {
+		qs = append(qs, it.Question)
+	}
+	benchSearch(b, qs)
+}
+
+// BenchmarkIndexBuild measures building the full index and the memory it
+// holds afterwards.
+func BenchmarkIndexBuild(b *testing.B) {
+	laws := loadStatutes(b)
+	entries, _ := knowledge.LoadEntriesFS(content.Files, laws)
+	var passages []knowledge.Passage
+	for _, e := range entries {
+		passages = append(passages, knowledge.EntryPassage(e))
+	}
+	for _, st := range laws.List() {
+		for _, a := range st.Articles {
+			passages = append(passages, knowledge.ArticlePassage(a))
+		}
+	}
+	b.ReportAllocs()
+	var heap uint64
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		idx, err := bleve.Build(passages)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+		idx.Close()
+	}
+	b.ReportMetric(float64(heap)/(1<<20), "index-MiB")
+	b.ReportMetric(float64(len(passages)), "passages")
+}
