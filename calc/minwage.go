@@ -1,7 +1,6 @@
 package calc
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 // run time with LoadMinWageTable (the CLI's --data FILE).
 //
 //go:embed minwage.json
-var minWageJSON []byte
+var minWageJSON string
 
 // MinWageTier is one tier (档) of a province's minimum wage: different areas
 // of a province can have different standards (最低工资规定 7).
@@ -171,7 +170,7 @@ func LoadMinWageTable(r io.Reader) (*MinWageTable, error) {
 // (calc/minwage.json). It is parsed on every call, so callers that need it
 // often should keep the result.
 func DefaultMinWageTable() (*MinWageTable, error) {
-	return LoadMinWageTable(bytes.NewReader(minWageJSON))
+	return LoadMinWageTable(strings.NewReader(minWageJSON))
 }
 
 // MinWageInput is the input of MinWage.

@@ -53,16 +53,23 @@ func StatuteCatalog() []StatuteInfo {
 // English name or alias (compared after NormalizeLawName, case-insensitive
 // for English).
 func LookupStatuteInfo(name string) (StatuteInfo, bool) {
-	n := normalizeNameKey(name)
-	for _, s := range statuteCatalog {
-		if normalizeNameKey(s.Short) == n || normalizeNameKey(s.Title) == n || normalizeNameKey(s.English) == n {
-			return s, true
-		}
-		for _, a := range s.Aliases {
-			if normalizeNameKey(a) == n {
-				return s, true
+	i, ok := catalogByName[normalizeNameKey(name)]
+	if !ok {
+		return StatuteInfo{}, false
+	}
+	return statuteCatalog[i], true
+}
+
+// catalogByName indexes the catalog by every normalized name; built once,
+// never written after.
+var catalogByName = func() map[string]int {
+	m := map[string]int{}
+	for i, s := range statuteCatalog {
+		for _, n := range append([]string{s.Short, s.Title, s.English}, s.Aliases...) {
+			if _, taken := m[normalizeNameKey(n)]; !taken {
+				m[normalizeNameKey(n)] = i
 			}
 		}
 	}
-	return StatuteInfo{}, false
-}
+	return m
+}()

@@ -42,11 +42,13 @@ func (c Citation) Format(lang string) string {
 // compared: without 《》, the 中华人民共和国 prefix, spaces and brackets, so
 // that 劳动争议解释（一） and 劳动争议解释一 are the same name.
 func NormalizeLawName(name string) string {
-	r := strings.NewReplacer("《", "", "》", "", " ", "", "\u3000", "", "\t", "",
-		"（", "", "）", "", "(", "", ")", "", "〈", "", "〉", "", "<", "", ">", "")
-	name = r.Replace(strings.TrimSpace(name))
+	name = lawNameCleaner.Replace(strings.TrimSpace(name))
 	return strings.TrimPrefix(name, "中华人民共和国")
 }
+
+// lawNameCleaner is immutable and safe for concurrent use.
+var lawNameCleaner = strings.NewReplacer("《", "", "》", "", " ", "", "\u3000", "", "\t", "",
+	"（", "", "）", "", "(", "", ")", "", "〈", "", "〉", "", "<", "", ">", "")
 
 // SameLaw reports whether two statute names denote the same statute.
 func SameLaw(a, b string) bool { return NormalizeLawName(a) == NormalizeLawName(b) }

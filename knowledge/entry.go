@@ -145,6 +145,10 @@ type entryFile struct {
 // can fix a file in one go. Citations are checked with laws. The entry is
 // usable only when no problems are returned.
 func ParseEntry(file string, data []byte, laws CitationResolver) (Entry, Problems) {
+	if laws == nil {
+		// No statute texts: check citations against the catalog.
+		laws = (*Statutes)(nil)
+	}
 	var ps Problems
 	add := func(line int, format string, args ...any) {
 		ps = append(ps, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
@@ -384,7 +388,12 @@ func RenderCitations(body, lang string) string {
 			}
 			parts = append(parts, c.Format(lang))
 		}
-		b.WriteString(body[last:m[0]])
+		before := body[last:m[0]]
+		if lang != "en" {
+			// "拖欠 [劳动合同法 30]" reads better without the space.
+			before = strings.TrimSuffix(before, " ")
+		}
+		b.WriteString(before)
 		if lang == "en" {
 			b.WriteString("(" + strings.Join(parts, "; ") + ")")
 		} else {

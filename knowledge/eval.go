@@ -61,7 +61,10 @@ type EvalReport struct {
 // or acceptable, MRR uses the first source citing a gold article in the top
 // ten.
 func (e *Engine) Evaluate(ctx context.Context, items []EvalItem, opts SearchOptions) (EvalReport, error) {
-	type acc struct{ n, hit, loose int; rr float64 }
+	type acc struct {
+		n, hit, loose int
+		rr            float64
+	}
 	all := &acc{}
 	byLang, byTopic := map[string]*acc{}, map[string]*acc{}
 	var rep EvalReport

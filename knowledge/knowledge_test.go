@@ -13,7 +13,9 @@ import (
 
 // sharedLaws finds the statute texts of shared/laws beside the checkout
 // (LAWS_DIR overrides). The statutes are test data the repository must not
-// copy, so a missing directory fails the test rather than skipping it.
+// copy: in CI a missing directory fails the test; elsewhere the tests that
+// need the texts skip, and TestContentCitationsCatalog still checks every
+// citation against the statute catalog.
 func sharedLaws(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("LAWS_DIR"); d != "" {
@@ -24,7 +26,10 @@ func sharedLaws(t testing.TB) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("statute texts not found at %s (set LAWS_DIR): %v", d, err)
+		if os.Getenv("CI") != "" {
+			t.Fatalf("statute texts not found at %s (set LAWS_DIR): %v", d, err)
+		}
+		t.Skipf("statute texts not found at %s (set LAWS_DIR to run this test): %v", d, err)
 	}
 	return d
 }
@@ -111,6 +116,16 @@ func TestContentCitationsResolve(t *testing.T) {
 	t.Logf("%d entries, %d Chinese", len(entries), zh)
 	if zh < 150 {
 		t.Errorf("only %d Chinese entries; the knowledge base needs at least 150", zh)
+	}
+}
+
+// TestContentCitationsCatalog checks the knowledge base with no statute
+// texts at hand: each citation names a known statute and an article number
+// within its range. It runs everywhere, including machines without shared/.
+func TestContentCitationsCatalog(t *testing.T) {
+	_, ps := knowledge.LoadEntriesFS(content.Files, nil)
+	for _, p := range ps {
+		t.Error(p)
 	}
 }
 
@@ -240,7 +255,7 @@ func TestParseEntryProblemsByLine(t *testing.T) {
 
 func TestRenderCitations(t *testing.T) {
 	body := "按时支付工资 [劳动合同法 30; 工资支付暂行规定 7]。见 [附件]。"
-	if got, want := knowledge.RenderCitations(body, "zh"), "按时支付工资 （《劳动合同法》第30条、《工资支付暂行规定》第7条）。见 [附件]。"; got != want {
+	if got, want := knowledge.RenderCitations(body, "zh"), "按时支付工资（《劳动合同法》第30条、《工资支付暂行规定》第7条）。见 [附件]。"; got != want {
 		t.Errorf("zh: got %q want %q", got, want)
 	}
 	if got := knowledge.RenderCitations("pay on time [劳动合同法 30].", "en"); got != "pay on time (Labor Contract Law, art. 30)." {

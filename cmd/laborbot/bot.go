@@ -3,8 +3,128 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/laborbot/laborbot/bolt"
+	"github.com/laborbot/laborbot/bot"
+	"github.com/laborbot/laborbot/bot/telegram"
+	"github.com/laborbot/laborbot/bot/terminal"
+	"github.com/laborbot/laborbot/redis"
 )
 
+// openStore opens Redis when REDIS_URL is set, else the embedded file
+// DATA_DIR/laborbot.db.
+func openStore(ctx context.Context, cfg Config) (bot.Store, string, error) {
+	if cfg.RedisURL != "" {
+		s, err := redis.Open(ctx, cfg.RedisURL, redis.DefaultPrefix)
+		if err != nil {
+			return nil, "", fmt.Errorf("REDIS_URL: %w", err)
+		}
+		return s, "redis", nil
+	}
+	path := filepath.Join(cfg.DataDir, "laborbot.db")
+	s, err := bolt.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("DATA_DIR: %w", err)
+	}
+	return s, "embedded", nil
+}
+
 func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string) error {
-	return errors.New("the bot is not built yet")
+	if len(args) > 0 {
+		fmt.Fprintf(m.Stderr, "laborbot %s takes no arguments\n", cmd)
+		return errUsage
+	}
+	if cmd == "run" && cfg.TelegramToken == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it (or try `laborbot chat` in the terminal)")
+	}
+	store, kind, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	engine, err := buildEngine(ctx, cfg, m.Logger)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+	conv := bot.NewConversation(engine, store, metrics, m.Logger)
+
+	if cmd == "chat" {
+		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))
+	}
+
+	tg, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout,
+		Logger: m.Logger, Metrics: metrics}, conv)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := store.Ping(ctx); err != nil {
+			http.Error(w, "store: unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := tg.Ping(ctx); err != nil {
+			http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	if cfg.WebhookURL != "" {
+		mux.Handle("POST "+webhookPath(cfg.WebhookURL), tg.WebhookHandler())
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+	m.Logger.Info("laborbot started", "bot", tg.Username(), "store", kind, "http", ln.Addr().String(),
+		"llm", engine.HasModel(), "entries", len(engine.Library().Entries()), "statutes", engine.Library().Statutes().Len())
+	if m.OnReady != nil {
+		m.OnReady(ln.Addr().String())
+	}
+
+	runErr := make(chan error, 1)
+	go func() { runErr <- tg.Run(ctx) }()
+	select {
+	case err = <-runErr:
+	case err = <-srvErr:
+		return fmt.Errorf("HTTP server: %w", err)
+	}
+	// Telegram intake has stopped and answers in progress have drained;
+	// now stop serving HTTP.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil {
+		m.Logger.Warn("HTTP shutdown", "err", serr)
+	}
+	m.Logger.Info("laborbot stopped")
+	return err
+}
+
+// webhookPath is where Telegram posts updates: the path of WEBHOOK_URL.
+func webhookPath(webhookURL string) string {
+	u, err := url.Parse(webhookURL)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return "/telegram/webhook"
+	}
+	return u.Path
 }

@@ -14,9 +14,9 @@ import (
 	"github.com/laborbot/laborbot/calc"
 )
 
-// chinaTime is the zone in which "today" is read for the calculators
-// (China has one time zone and no daylight saving time).
-var chinaTime = time.FixedZone("CST", 8*60*60)
+// chinaToday is today's date in China (one time zone, UTC+8, no daylight
+// saving time): the CLI, not the domain, reads the clock.
+func chinaToday() time.Time { return calc.Day(time.Now().In(time.FixedZone("CST", 8*60*60))) }
 
 // runCalc runs `laborbot calc KIND [flags]`: args is everything after
 // "calc". It prints the result as text, or as JSON with --json, to stdout;
@@ -82,7 +82,7 @@ func runCalc(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errUsage
 	}
 
-	env := calc.Env{Today: calc.Day(time.Now().In(chinaTime))}
+	env := calc.Env{Today: chinaToday()}
 	if *today != "" {
 		d, err := calc.ParseDate(*today)
 		if err != nil {
@@ -166,7 +166,11 @@ func calcUsage() string {
 				req = append(req, "--"+f.Name)
 			}
 		}
-		fmt.Fprintf(&b, "  %-*s  %s / %s (required: %s)\n", width, c.Name, c.Title.Zh, c.Title.En, strings.Join(req, " "))
+		fmt.Fprintf(&b, "  %-*s  %s / %s", width, c.Name, c.Title.Zh, c.Title.En)
+		if len(req) > 0 {
+			fmt.Fprintf(&b, " (required: %s)", strings.Join(req, " "))
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString(`
 Every kind also takes --json, --lang zh|en (default zh) and --today YYYY-MM-DD.

@@ -150,7 +150,9 @@ func TestRunCalcMinWage(t *testing.T) {
 		t.Errorf("shortfall below the lowest tier 1870: %v\n%s", err, out)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	os.WriteFile(bad, []byte(`{"entries":[{"province":"四川","effective":"2022-04-01","source":"","tiers":[]}]}`), 0o644)
+	if err := os.WriteFile(bad, []byte(`{"entries":[{"province":"四川","effective":"2022-04-01","source":"","tiers":[]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := calcRun(t, "min-wage", "--province", "四川", "--wage", "1800", "--data", bad); err == nil {
 		t.Errorf("a data file without a source was accepted")
 	}

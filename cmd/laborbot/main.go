@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -56,6 +57,11 @@ type Main struct {
 
 	// Logger is made from the configuration when nil.
 	Logger *slog.Logger
+	// OnReady, when set, is called once the bot is up, with the address
+	// the HTTP server listens on (tests use HTTP_ADDR=127.0.0.1:0).
+	OnReady func(httpAddr string)
+	// PollTimeout overrides Telegram's long-polling timeout (tests).
+	PollTimeout time.Duration
 }
 
 // Run reads the configuration and runs the subcommand in args.

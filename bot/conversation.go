@@ -1,0 +1,332 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/laborbot/laborbot/knowledge"
+)
+
+// MaxQuestionRunes is the longest question the bot answers: a worker's
+// question fits in a few sentences, and longer texts are usually whole
+// stories full of personal details better told to a mediator.
+const MaxQuestionRunes = 1000
+
+// Conversation is the bot's behaviour, independent of the channel: it reads
+// an Incoming and answers through a Responder.
+type Conversation struct {
+	engine  *knowledge.Engine
+	store   Store
+	metrics *Metrics
+	log     *slog.Logger
+	// BotUsername is used for links to a private chat ("t.me/NAME").
+	BotUsername string
+	now         func() time.Time
+}
+
+// NewConversation wires the conversation to the knowledge engine and store.
+func NewConversation(engine *knowledge.Engine, store Store, metrics *Metrics, log *slog.Logger) *Conversation {
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Conversation{engine: engine, store: store, metrics: metrics, log: log, now: time.Now}
+}
+
+// Commands lists the commands for the channel's menu, by language.
+func Commands(lang string) [][2]string {
+	if lang == "en" {
+		return [][2]string{{"start", "Topics and common questions"}, {"help", "How to use the bot, hotlines"}, {"lang", "Language: 中文 / English"}}
+	}
+	return [][2]string{{"start", "主题和常见问题"}, {"help", "使用说明和求助电话"}, {"lang", "切换语言 / Language"}}
+}
+
+// Handle processes one input. It returns an error only for failures the
+// channel should log; the user has been told something either way.
+func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) error {
+	c.metrics.Updates.WithLabelValues(string(in.Kind)).Inc()
+	if in.UpdateID != 0 {
+		first, err := c.store.MarkUpdate(ctx, in.UpdateID)
+		if err != nil {
+			// Better to risk answering twice than to drop the update.
+			c.metrics.Errors.WithLabelValues("store").Inc()
+			c.log.Error("marking update failed", "err", err)
+		} else if !first {
+			c.metrics.Duplicates.Inc()
+			c.log.Debug("duplicate update ignored", "update_id", in.UpdateID)
+			return nil
+		}
+	}
+	// In a group the bot speaks only when spoken to.
+	if in.ChatType == ChatGroup && !in.Addressed && in.Kind != KindCommand && in.Kind != KindCallback {
+		return nil
+	}
+	lang := c.userLang(ctx, in)
+	var err error
+	switch in.Kind {
+	case KindCommand:
+		err = c.command(ctx, in, lang, out)
+	case KindCallback:
+		err = c.callback(ctx, in, lang, out)
+	case KindText:
+		err = c.question(ctx, in, lang, out)
+	case KindSticker:
+		err = out.Send(ctx, Reply{Text: texts.sticker.in(lang)})
+	case KindVoice:
+		err = out.Send(ctx, Reply{Text: texts.voice.in(lang)})
+	case KindPhoto:
+		err = out.Send(ctx, Reply{Text: texts.photoNoFlow.in(lang)})
+	case KindDocument:
+		err = out.Send(ctx, Reply{Text: texts.document.in(lang)})
+	case KindEdited:
+		err = out.Send(ctx, Reply{Text: texts.edited.in(lang)})
+	case KindForwarded:
+		err = out.Send(ctx, Reply{Text: texts.forwarded.in(lang)})
+	default:
+		err = out.Send(ctx, Reply{Text: texts.other.in(lang)})
+	}
+	if err != nil {
+		c.metrics.Errors.WithLabelValues("handle").Inc()
+		if ctx.Err() == nil {
+			// Tell the user rather than leave them waiting in silence.
+			_ = out.Send(ctx, Reply{Text: texts.errorReply.in(lang)})
+		}
+	}
+	return err
+}
+
+// userLang is the language the user chose, or their client's language:
+// Chinese unless the client says otherwise.
+func (c *Conversation) userLang(ctx context.Context, in Incoming) string {
+	if p, err := c.store.GetPrefs(ctx, in.UserID); err == nil && p.Lang != "" {
+		return p.Lang
+	}
+	return LangFromCode(in.LangCode)
+}
+
+// LangFromCode maps a client language code to zh or en: Chinese for zh-*
+// and when unknown (most users are Chinese workers), English otherwise.
+func LangFromCode(code string) string {
+	code = strings.ToLower(code)
+	if code == "" || strings.HasPrefix(code, "zh") {
+		return "zh"
+	}
+	return "en"
+}
+
+func (c *Conversation) command(ctx context.Context, in Incoming, lang string, out Responder) error {
+	switch in.Command {
+	case "start":
+		payload := strings.TrimSpace(in.Args)
+		if payload == "zh" || payload == "en" {
+			if err := c.store.SetPrefs(ctx, in.UserID, Prefs{Lang: payload}); err != nil {
+				return err
+			}
+			lang = payload
+		}
+		if knowledge.IsTopic(payload) {
+			return c.showTopic(ctx, payload, lang, out)
+		}
+		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: topicButtons(lang)})
+	case "help":
+		return out.Send(ctx, Reply{Text: texts.help.in(lang)})
+	case "lang", "language":
+		switch arg := strings.ToLower(strings.TrimSpace(in.Args)); arg {
+		case "zh", "en":
+			return c.setLang(ctx, in.UserID, arg, out)
+		}
+		return out.Send(ctx, Reply{Text: texts.chooseLang.in(lang), Buttons: [][]Button{{{Text: "中文", Data: "lang|zh"}, {Text: "English", Data: "lang|en"}}}})
+	}
+	return out.Send(ctx, Reply{Text: texts.unknownCommand.in(lang)})
+}
+
+func (c *Conversation) setLang(ctx context.Context, userID int64, lang string, out Responder) error {
+	if err := c.store.SetPrefs(ctx, userID, Prefs{Lang: lang}); err != nil {
+		return err
+	}
+	return out.Send(ctx, Reply{Text: texts.langSet.in(lang)})
+}
+
+func topicButtons(lang string) [][]Button {
+	var rows [][]Button
+	var row []Button
+	for _, t := range knowledge.Topics() {
+		name := t.Zh
+		if lang == "en" {
+			name = t.En
+		}
+		row = append(row, Button{Text: name, Data: "topic|" + t.ID})
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// maxTopicButtons keeps a topic's list of questions to one phone screen.
+const maxTopicButtons = 12
+
+func (c *Conversation) showTopic(ctx context.Context, topic, lang string, out Responder) error {
+	var rows [][]Button
+	for _, e := range c.engine.Library().Entries() {
+		if e.Topic == topic && e.Lang == lang {
+			rows = append(rows, []Button{{Text: e.Title, Data: "entry|" + e.ID}})
+			if len(rows) == maxTopicButtons {
+				break
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return out.Send(ctx, Reply{Text: texts.topicEmpty.in(lang)})
+	}
+	return out.Send(ctx, Reply{Text: texts.pickTopic.in(lang), Buttons: rows})
+}
+
+func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, out Responder) error {
+	kind, arg, _ := strings.Cut(in.Data, "|")
+	switch kind {
+	case "lang":
+		if arg != "zh" && arg != "en" {
+			break
+		}
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return c.setLang(ctx, in.UserID, arg, out)
+	case "topic":
+		if !knowledge.IsTopic(arg) {
+			break
+		}
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return c.showTopic(ctx, arg, lang, out)
+	case "entry":
+		e, ok := c.engine.Library().Entry(arg)
+		if !ok {
+			break
+		}
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: entryText(e), Buttons: feedbackButtons(e.ID, e.Lang)})
+	case "fb":
+		vote, id, ok := strings.Cut(arg, "|")
+		if !ok || vote != "+" && vote != "-" {
+			break
+		}
+		f := Feedback{AnswerID: id, EntryID: id, Lang: lang, Helpful: vote == "+", At: c.now()}
+		if err := c.store.AddFeedback(ctx, f); err != nil {
+			return err
+		}
+		c.metrics.Feedback.WithLabelValues(map[bool]string{true: "up", false: "down"}[f.Helpful]).Inc()
+		return out.Ack(ctx, texts.thanks.in(lang))
+	}
+	// Unknown or stale data (an old button, a forged callback): say so and
+	// do nothing else.
+	return out.Ack(ctx, texts.expired.in(lang))
+}
+
+// entryText shows an entry as the retrieval answer shows it.
+func entryText(e knowledge.Entry) string {
+	var cites []string
+	for _, c := range e.Citations {
+		cites = append(cites, c.Format(e.Lang))
+	}
+	basis := "📖 法律依据：" + strings.Join(cites, "、")
+	if e.Lang == "en" {
+		basis = "📖 Legal basis: " + strings.Join(cites, "; ")
+	}
+	return "**" + e.Title + "**\n\n" + knowledge.RenderCitations(e.Body, e.Lang) + "\n\n" + basis + "\n\n" + knowledge.Disclaimer(e.Lang)
+}
+
+func feedbackButtons(id, lang string) [][]Button {
+	if id == "" {
+		return nil
+	}
+	return [][]Button{{{Text: texts.feedbackGood.in(lang), Data: "fb|+|" + id}, {Text: texts.feedbackBad.in(lang), Data: "fb|-|" + id}}}
+}
+
+func (c *Conversation) question(ctx context.Context, in Incoming, lang string, out Responder) error {
+	q := strings.TrimSpace(in.Text)
+	if q == "" {
+		return out.Send(ctx, Reply{Text: texts.emptyQuestion.in(lang)})
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQuestionRunes {
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(texts.tooLong.in(lang), n, MaxQuestionRunes)})
+	}
+	// Answer in the question's language; a question with no letters at all
+	// (a number, an emoji) in the user's.
+	qlang := knowledge.DetectLang(q)
+	if !hasLetters(q) {
+		qlang = lang
+	}
+	if err := out.Typing(ctx); err != nil {
+		c.log.Debug("typing indicator failed", "err", err)
+	}
+	req := knowledge.Request{Question: q, Lang: qlang}
+	var ans *knowledge.Answer
+	var err error
+	if c.engine.HasModel() {
+		stream := out.Stream(ctx)
+		var sofar strings.Builder
+		ans, err = c.engine.Answer(ctx, req, func(delta string) {
+			sofar.WriteString(delta)
+			if uerr := stream.Update(ctx, knowledge.RenderCitations(sofar.String(), qlang)); uerr != nil {
+				c.log.Debug("stream update failed", "err", uerr)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		c.observe(ans)
+		return stream.Finish(ctx, c.answerReply(ans))
+	}
+	ans, err = c.engine.Answer(ctx, req, nil)
+	if err != nil {
+		return err
+	}
+	c.observe(ans)
+	return out.Send(ctx, c.answerReply(ans))
+}
+
+func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
+	r := Reply{Text: ans.Text}
+	if ans.Covered && len(ans.Sources) > 0 {
+		r.Buttons = feedbackButtons(ans.Sources[0].ID, ans.Lang)
+	}
+	return r
+}
+
+func (c *Conversation) observe(ans *knowledge.Answer) {
+	c.metrics.Answers.WithLabelValues(string(ans.Mode)).Inc()
+	if ans.LLMDuration > 0 {
+		c.metrics.LLMLatency.Observe(ans.LLMDuration.Seconds())
+	}
+	if ans.LLMError != nil {
+		c.metrics.LLMFailures.Inc()
+		if errors.Is(ans.LLMError, context.DeadlineExceeded) {
+			c.log.Warn("model timed out", "duration", ans.LLMDuration)
+		}
+	}
+}
+
+func hasLetters(s string) bool {
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}

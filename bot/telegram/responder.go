@@ -1,0 +1,318 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
+
+	"github.com/laborbot/laborbot/bot"
+)
+
+// limits keeps the bot within Telegram's broadcast limits: about 30
+// messages a second overall, one a second per chat (short bursts are
+// tolerated) and 20 a minute per group.
+type limits struct {
+	global *rate.Limiter
+	mu     sync.Mutex
+	chats  map[int64]*chatLimit
+}
+
+type chatLimit struct {
+	l    *rate.Limiter
+	used time.Time
+}
+
+func newLimits() *limits {
+	return &limits{global: rate.NewLimiter(30, 30), chats: map[int64]*chatLimit{}}
+}
+
+func (l *limits) wait(ctx context.Context, chatID int64, group bool) error {
+	l.mu.Lock()
+	c, ok := l.chats[chatID]
+	if !ok {
+		if len(l.chats) > 10000 {
+			// Forget chats idle for a minute: their buckets are full again.
+			for id, c := range l.chats {
+				if time.Since(c.used) > time.Minute {
+					delete(l.chats, id)
+				}
+			}
+		}
+		lim := rate.NewLimiter(1, 3)
+		if group {
+			lim = rate.NewLimiter(rate.Every(3*time.Second), 3)
+		}
+		c = &chatLimit{l: lim}
+		l.chats[chatID] = c
+	}
+	c.used = time.Now()
+	l.mu.Unlock()
+	if err := c.l.Wait(ctx); err != nil {
+		return err
+	}
+	return l.global.Wait(ctx)
+}
+
+// maxRetries is how often a call is retried after a 429 or a transient
+// failure before the reply is given up (and counted as failed).
+const maxRetries = 3
+
+// retry calls fn within the rate limits of chatID (0: global only), retrying
+// after Telegram's retry_after on 429 and once after a short pause on other
+// transient errors.
+func (t *Transport) retry(ctx context.Context, chatID int64, fn func() error) error {
+	group := chatID < 0
+	var err error
+	for attempt := 0; attempt <= maxRetries; attempt++ {
+		if chatID != 0 {
+			if werr := t.limits.wait(ctx, chatID, group); werr != nil {
+				return werr
+			}
+		}
+		err = fn()
+		if err == nil {
+			return nil
+		}
+		var tooMany *tgbot.TooManyRequestsError
+		var wait time.Duration
+		switch {
+		case errors.As(err, &tooMany):
+			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		case isPermanent(err):
+			return err
+		default:
+			wait = time.Duration(attempt+1) * 500 * time.Millisecond
+		}
+		if attempt == maxRetries {
+			break
+		}
+		t.log.Warn("telegram call failed; retrying", "attempt", attempt+1, "wait", wait, "err", t.redact(err.Error()))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return err
+}
+
+// isPermanent tells errors a retry will not fix (a bad request, a chat that
+// blocked the bot) from transient ones.
+func isPermanent(err error) bool {
+	return errors.Is(err, tgbot.ErrorBadRequest) || errors.Is(err, tgbot.ErrorForbidden) ||
+		errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// responder answers one incoming update.
+type responder struct {
+	t          *Transport
+	chatID     int64
+	private    bool
+	callbackID string
+	acked      bool
+}
+
+func (t *Transport) responder(in bot.Incoming) *responder {
+	return &responder{t: t, chatID: in.ChatID, private: in.ChatType == bot.ChatPrivate, callbackID: in.CallbackID}
+}
+
+func (r *responder) Typing(ctx context.Context) error {
+	// Typing is a courtesy: no rate-limit wait, no retry.
+	_, err := r.t.client.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: r.chatID, Action: models.ChatActionTyping})
+	return err
+}
+
+func (r *responder) Send(ctx context.Context, rep bot.Reply) error {
+	parts := SplitHTML(RenderHTML(rep.Text))
+	if len(parts) == 0 {
+		parts = []string{html.EscapeString(rep.Text)}
+	}
+	for i, part := range parts {
+		var markup models.ReplyMarkup
+		if i == len(parts)-1 {
+			markup = keyboard(rep.Buttons)
+		}
+		if _, err := r.sendMessage(ctx, part, markup); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendMessage sends one HTML part; if Telegram cannot parse it, the part is
+// sent again as plain text rather than lost.
+func (r *responder) sendMessage(ctx context.Context, htmlText string, markup models.ReplyMarkup) (*models.Message, error) {
+	var msg *models.Message
+	send := func(text string, mode models.ParseMode) error {
+		return r.t.retry(ctx, r.chatID, func() error {
+			var err error
+			msg, err = r.t.client.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: r.chatID, Text: text, ParseMode: mode,
+				ReplyMarkup: markup, LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
+			return err
+		})
+	}
+	err := send(htmlText, models.ParseModeHTML)
+	if errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(strings.ToLower(err.Error()), "parse") {
+		err = send(html.UnescapeString(stripTags(htmlText)), "")
+	}
+	if err != nil {
+		r.t.opts.Metrics.RepliesFailed.Inc()
+		return nil, fmt.Errorf("sendMessage: %s", r.t.redact(err.Error()))
+	}
+	return msg, nil
+}
+
+func keyboard(rows [][]bot.Button) models.ReplyMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := &models.InlineKeyboardMarkup{}
+	for _, row := range rows {
+		var out []models.InlineKeyboardButton
+		for _, b := range row {
+			btn := models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data, URL: b.URL}
+			out = append(out, btn)
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+	}
+	return kb
+}
+
+func (r *responder) Ack(ctx context.Context, notice string) error {
+	if r.callbackID == "" || r.acked {
+		return nil
+	}
+	r.acked = true
+	return r.t.retry(ctx, 0, func() error {
+		_, err := r.t.client.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: r.callbackID, Text: notice})
+		return err
+	})
+}
+
+// Stream shows a streamed answer: as a draft in a private chat
+// (sendMessageDraft), as a message edited at most every few seconds in a
+// group. Updates that come faster are skipped; the final text always lands.
+func (r *responder) Stream(ctx context.Context) bot.Stream {
+	if r.private {
+		return &draftStream{r: r, id: newDraftID(), every: 400 * time.Millisecond}
+	}
+	return &editStream{r: r, every: 3 * time.Second}
+}
+
+var draftSeq atomic.Int64
+
+func newDraftID() string {
+	return strconv.FormatInt(time.Now().UnixNano()/1000+draftSeq.Add(1), 36)
+}
+
+type draftStream struct {
+	r     *responder
+	id    string
+	every time.Duration
+	last  time.Time
+}
+
+func (s *draftStream) Update(ctx context.Context, text string) error {
+	if time.Since(s.last) < s.every || strings.TrimSpace(text) == "" {
+		return nil
+	}
+	s.last = time.Now()
+	// A draft longer than one message shows its beginning: the final
+	// message carries the rest.
+	parts := SplitHTML(RenderHTML(text))
+	if len(parts) == 0 {
+		return nil
+	}
+	_, err := s.r.t.client.SendMessageDraft(ctx, &tgbot.SendMessageDraftParams{ChatID: s.r.chatID, DraftID: s.id, Text: parts[0], ParseMode: models.ParseModeHTML})
+	return err
+}
+
+func (s *draftStream) Finish(ctx context.Context, rep bot.Reply) error {
+	// A draft is only a preview: the answer is the real message.
+	return s.r.Send(ctx, rep)
+}
+
+type editStream struct {
+	r     *responder
+	every time.Duration
+	last  time.Time
+	msgID int
+	shown string
+}
+
+func (s *editStream) Update(ctx context.Context, text string) error {
+	if time.Since(s.last) < s.every || strings.TrimSpace(text) == "" {
+		return nil
+	}
+	parts := SplitHTML(RenderHTML(text + " …"))
+	if len(parts) == 0 || parts[0] == s.shown {
+		return nil
+	}
+	s.last = time.Now()
+	if s.msgID == 0 {
+		msg, err := s.r.sendMessage(ctx, parts[0], nil)
+		if err != nil {
+			return err
+		}
+		s.msgID, s.shown = msg.ID, parts[0]
+		return nil
+	}
+	if err := s.edit(ctx, parts[0], nil); err != nil {
+		return err
+	}
+	s.shown = parts[0]
+	return nil
+}
+
+func (s *editStream) edit(ctx context.Context, text string, markup models.ReplyMarkup) error {
+	return s.r.t.retry(ctx, s.r.chatID, func() error {
+		_, err := s.r.t.client.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: s.r.chatID, MessageID: s.msgID,
+			Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
+		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+			return nil
+		}
+		return err
+	})
+}
+
+func (s *editStream) Finish(ctx context.Context, rep bot.Reply) error {
+	if s.msgID == 0 {
+		return s.r.Send(ctx, rep)
+	}
+	parts := SplitHTML(RenderHTML(rep.Text))
+	if len(parts) == 0 {
+		parts = []string{html.EscapeString(rep.Text)}
+	}
+	markup := keyboard(rep.Buttons)
+	first := markup
+	if len(parts) > 1 {
+		first = nil
+	}
+	if err := s.edit(ctx, parts[0], first); err != nil {
+		// The draft message cannot be edited (deleted, too old): send the
+		// answer anew rather than lose it.
+		return s.r.Send(ctx, rep)
+	}
+	for i, part := range parts[1:] {
+		var m models.ReplyMarkup
+		if i == len(parts)-2 {
+			m = markup
+		}
+		if _, err := s.r.sendMessage(ctx, part, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}

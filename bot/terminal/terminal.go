@@ -1,0 +1,135 @@
+// Package terminal holds the conversation in a terminal, for trying the bot
+// without Telegram: lines typed are messages ("/help" is a command), replies
+// are printed as text, and buttons are numbered so typing "#2" presses the
+// second one.
+package terminal
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/laborbot/laborbot/bot"
+)
+
+// ChatID and UserID are the ids the terminal user has in the store.
+const (
+	ChatID = 1
+	UserID = 1
+)
+
+// Run reads lines from in until it ends (or ctx does) and prints the bot's
+// replies to out. lang is the user's client language ("zh" or "en").
+func Run(ctx context.Context, conv *bot.Conversation, in io.Reader, out io.Writer, lang string) error {
+	r := &responder{out: out}
+	fmt.Fprintln(out, "laborbot — type a question, /help for commands, #N to press button N, Ctrl-D to quit.")
+	if err := conv.Handle(ctx, bot.Incoming{ChatID: ChatID, UserID: UserID, ChatType: bot.ChatPrivate, LangCode: lang, Kind: bot.KindCommand, Command: "start"}, r); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for {
+		fmt.Fprint(out, "\n> ")
+		if !sc.Scan() {
+			fmt.Fprintln(out)
+			return sc.Err()
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		msg := bot.Incoming{ChatID: ChatID, UserID: UserID, ChatType: bot.ChatPrivate, LangCode: lang, Kind: bot.KindText, Text: line}
+		switch {
+		case strings.HasPrefix(line, "#"):
+			n, err := strconv.Atoi(strings.TrimPrefix(line, "#"))
+			data, ok := r.button(n)
+			if err != nil || !ok {
+				fmt.Fprintln(out, "(no such button)")
+				continue
+			}
+			msg.Kind, msg.Text, msg.Data, msg.CallbackID = bot.KindCallback, "", data, "terminal"
+		case strings.HasPrefix(line, "/"):
+			word, args, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
+			msg.Kind, msg.Text, msg.Command, msg.Args = bot.KindCommand, "", strings.ToLower(word), strings.TrimSpace(args)
+		}
+		if err := conv.Handle(ctx, msg, r); err != nil {
+			fmt.Fprintf(out, "(error: %v)\n", err)
+		}
+	}
+}
+
+type responder struct {
+	out     io.Writer
+	mu      sync.Mutex
+	buttons []bot.Button
+}
+
+func (r *responder) button(n int) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n < 1 || n > len(r.buttons) || r.buttons[n-1].Data == "" {
+		return "", false
+	}
+	return r.buttons[n-1].Data, true
+}
+
+func (r *responder) Typing(context.Context) error { return nil }
+
+func (r *responder) Send(_ context.Context, rep bot.Reply) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintln(r.out, strings.ReplaceAll(rep.Text, "**", ""))
+	r.buttons = r.buttons[:0]
+	for _, row := range rep.Buttons {
+		var cells []string
+		for _, b := range row {
+			r.buttons = append(r.buttons, b)
+			label := b.Text
+			if b.URL != "" {
+				label += " (" + b.URL + ")"
+			}
+			cells = append(cells, fmt.Sprintf("[#%d %s]", len(r.buttons), label))
+		}
+		fmt.Fprintln(r.out, strings.Join(cells, " "))
+	}
+	return nil
+}
+
+func (r *responder) Ack(_ context.Context, notice string) error {
+	if notice != "" {
+		fmt.Fprintf(r.out, "(%s)\n", notice)
+	}
+	return nil
+}
+
+// Stream prints the answer as it arrives, then the final reply in full: it
+// may differ from the draft (a fallback after a model failure) and carries
+// the legal basis and the disclaimer.
+func (r *responder) Stream(context.Context) bot.Stream { return &stream{r: r} }
+
+type stream struct {
+	r     *responder
+	shown string
+}
+
+func (s *stream) Update(_ context.Context, text string) error {
+	if strings.HasPrefix(text, s.shown) {
+		fmt.Fprint(s.r.out, text[len(s.shown):])
+		s.shown = text
+	}
+	return nil
+}
+
+func (s *stream) Finish(ctx context.Context, rep bot.Reply) error {
+	if s.shown != "" {
+		fmt.Fprint(s.r.out, "\n\n")
+	}
+	return s.r.Send(ctx, rep)
+}
