@@ -43,9 +43,11 @@ func NewConversation(engine *knowledge.Engine, store Store, metrics *Metrics, lo
 // Commands lists the commands for the channel's menu, by language.
 func Commands(lang string) [][2]string {
 	if lang == "en" {
-		return [][2]string{{"start", "Topics and common questions"}, {"help", "How to use the bot, hotlines"}, {"lang", "Language: 中文 / English"}}
+		return [][2]string{{"start", "Topics and common questions"}, {"calc", "Calculate severance, overtime, leave, deadlines"},
+			{"help", "How to use the bot, hotlines"}, {"lang", "Language: 中文 / English"}, {"cancel", "Stop what you are doing"}}
 	}
-	return [][2]string{{"start", "主题和常见问题"}, {"help", "使用说明和求助电话"}, {"lang", "切换语言 / Language"}}
+	return [][2]string{{"start", "主题和常见问题"}, {"calc", "算一算：补偿金、加班费、年假、时效"},
+		{"help", "使用说明和求助电话"}, {"lang", "切换语言 / Language"}, {"cancel", "取消当前操作"}}
 }
 
 // Handle processes one input. It returns an error only for failures the
@@ -76,7 +78,7 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 	case KindCallback:
 		err = c.callback(ctx, in, lang, out)
 	case KindText:
-		err = c.question(ctx, in, lang, out)
+		err = c.text(ctx, in, lang, out)
 	case KindSticker:
 		err = out.Send(ctx, Reply{Text: texts.sticker.in(lang)})
 	case KindVoice:
@@ -134,9 +136,19 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		if knowledge.IsTopic(payload) {
 			return c.showTopic(ctx, payload, lang, out)
 		}
+		if payload == "calc" {
+			return c.calcMenu(ctx, in, lang, out)
+		}
 		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: topicButtons(lang)})
 	case "help":
 		return out.Send(ctx, Reply{Text: texts.help.in(lang)})
+	case "calc":
+		return c.calcMenu(ctx, in, lang, out)
+	case "cancel":
+		if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: calcTexts.cancelled.in(lang)})
 	case "lang", "language":
 		switch arg := strings.ToLower(strings.TrimSpace(in.Args)); arg {
 		case "zh", "en":
@@ -221,6 +233,29 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 			return err
 		}
 		return out.Send(ctx, Reply{Text: entryText(e), Buttons: feedbackButtons(e.ID, e.Lang)})
+	case "calc":
+		if arg == "cancel" {
+			if err := out.Ack(ctx, ""); err != nil {
+				return err
+			}
+			if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
+				return err
+			}
+			return out.Send(ctx, Reply{Text: calcTexts.cancelled.in(lang)})
+		}
+		return c.startCalc(ctx, in, arg, lang, out)
+	case "cv":
+		st, err := c.loadState(ctx, in.ChatID)
+		if err != nil {
+			return err
+		}
+		if st == nil || st.Flow != "calc" {
+			break
+		}
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return c.calcAnswer(ctx, in, st, arg, lang, out)
 	case "fb":
 		vote, id, ok := strings.Cut(arg, "|")
 		if !ok || vote != "+" && vote != "-" {
@@ -256,6 +291,21 @@ func feedbackButtons(id, lang string) [][]Button {
 		return nil
 	}
 	return [][]Button{{{Text: texts.feedbackGood.in(lang), Data: "fb|+|" + id}, {Text: texts.feedbackBad.in(lang), Data: "fb|-|" + id}}}
+}
+
+// text routes typed text: to the flow in progress in a private chat, else
+// to the knowledge base as a question.
+func (c *Conversation) text(ctx context.Context, in Incoming, lang string, out Responder) error {
+	if in.ChatType == ChatPrivate {
+		st, err := c.loadState(ctx, in.ChatID)
+		if err != nil {
+			return err
+		}
+		if st != nil && st.Flow == "calc" {
+			return c.calcAnswer(ctx, in, st, in.Text, lang, out)
+		}
+	}
+	return c.question(ctx, in, lang, out)
 }
 
 func (c *Conversation) question(ctx context.Context, in Incoming, lang string, out Responder) error {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/laborbot/laborbot/bleve"
@@ -12,10 +13,20 @@ import (
 	"github.com/laborbot/laborbot/knowledge/content"
 )
 
+// plainEngines caches the engines without a model or embedder, which many
+// tests share read-only: building the full index takes about half a second.
+var plainEngines sync.Map // bool (withLaws) → *knowledge.Engine
+
 // newEngine loads the built-in knowledge base, with the statutes of
 // shared/laws when withLaws is set.
 func newEngine(t testing.TB, withLaws bool, opts knowledge.Options) *knowledge.Engine {
 	t.Helper()
+	plain := opts.Model == nil && opts.Embedder == nil && opts.LLMTimeout == 0 && opts.MinCoverage == 0
+	if plain {
+		if e, ok := plainEngines.Load(withLaws); ok {
+			return e.(*knowledge.Engine)
+		}
+	}
 	var laws *knowledge.Statutes
 	if withLaws {
 		laws = loadStatutes(t)
@@ -30,6 +41,9 @@ func newEngine(t testing.TB, withLaws bool, opts knowledge.Options) *knowledge.E
 	eng := knowledge.NewEngine(opts)
 	if err := eng.Load(context.Background(), entries, laws); err != nil {
 		t.Fatal(err)
+	}
+	if plain {
+		plainEngines.Store(withLaws, eng)
 	}
 	return eng
 }

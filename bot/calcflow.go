@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/knowledge"
+)
+
+// chatState is what a chat's flow in progress remembers between messages.
+// It is stored (Store.SetChatState), so a restart resumes at the same step.
+type chatState struct {
+	Flow   string      `json:"flow"` // "calc"
+	Calc   string      `json:"calc,omitempty"`
+	Step   int         `json:"step"`
+	Values calc.Values `json:"values,omitempty"`
+}
+
+func (c *Conversation) loadState(ctx context.Context, chatID int64) (*chatState, error) {
+	raw, err := c.store.GetChatState(ctx, chatID)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var st chatState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		// An unreadable state (an older format) is dropped, not fatal.
+		c.log.Warn("dropping unreadable chat state", "err", err)
+		return nil, c.store.DeleteChatState(ctx, chatID)
+	}
+	if st.Values == nil {
+		st.Values = calc.Values{}
+	}
+	return &st, nil
+}
+
+func (c *Conversation) saveState(ctx context.Context, chatID int64, st *chatState) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return c.store.SetChatState(ctx, chatID, raw)
+}
+
+var calcTexts = struct{ menu, cancelled, skip, cancel, yes, no, restart, private text }{
+	menu:      text{"选择一个计算器（结果附计算过程和法条）：", "Choose a calculator (results come with the formula and the articles):"},
+	cancelled: text{"已取消计算。", "Calculation cancelled."},
+	skip:      text{"跳过", "Skip"},
+	cancel:    text{"取消", "Cancel"},
+	yes:       text{"是", "Yes"},
+	no:        text{"否", "No"},
+	restart:   text{"请重新填写这一项：", "Please give this again:"},
+	private:   text{"计算需要你的工资等信息，请私聊我使用 /calc。", "Calculations need your wage and dates: please use /calc in a private chat with me."},
+}
+
+// calcMenu lists the calculators.
+func (c *Conversation) calcMenu(ctx context.Context, in Incoming, lang string, out Responder) error {
+	if in.ChatType == ChatGroup {
+		return out.Send(ctx, Reply{Text: calcTexts.private.in(lang), Buttons: c.privateLink(lang, "calc")})
+	}
+	var rows [][]Button
+	for _, k := range calc.Calculators() {
+		rows = append(rows, []Button{{Text: k.Title.In(lang), Data: "calc|" + k.Name}})
+	}
+	return out.Send(ctx, Reply{Text: calcTexts.menu.in(lang), Buttons: rows})
+}
+
+// privateLink is a button that opens a private chat with the bot.
+func (c *Conversation) privateLink(lang, payload string) [][]Button {
+	if c.BotUsername == "" {
+		return nil
+	}
+	return [][]Button{{{Text: texts.openPrivate.in(lang), URL: "https://t.me/" + c.BotUsername + "?start=" + payload}}}
+}
+
+// startCalc begins a calculator's interview.
+func (c *Conversation) startCalc(ctx context.Context, in Incoming, name, lang string, out Responder) error {
+	k, ok := calc.LookupCalculator(name)
+	if !ok || in.ChatType == ChatGroup {
+		return out.Ack(ctx, texts.expired.in(lang))
+	}
+	if err := out.Ack(ctx, ""); err != nil {
+		return err
+	}
+	st := &chatState{Flow: "calc", Calc: k.Name, Values: calc.Values{}}
+	if err := c.saveState(ctx, in.ChatID, st); err != nil {
+		return err
+	}
+	return c.askField(ctx, st, lang, out, "")
+}
+
+func (c *Conversation) askField(ctx context.Context, st *chatState, lang string, out Responder, prefix string) error {
+	k, _ := calc.LookupCalculator(st.Calc)
+	f := k.Fields[st.Step]
+	var b strings.Builder
+	if st.Step == 0 {
+		b.WriteString("**" + k.Title.In(lang) + "**\n" + k.Summary.In(lang) + "\n\n")
+	}
+	b.WriteString(prefix)
+	fmt.Fprintf(&b, "(%d/%d) %s", st.Step+1, len(k.Fields), f.Prompt.In(lang))
+	var rows [][]Button
+	switch f.Kind {
+	case calc.FieldBool:
+		rows = append(rows, []Button{{Text: calcTexts.yes.in(lang), Data: "cv|是"}, {Text: calcTexts.no.in(lang), Data: "cv|否"}})
+	case calc.FieldChoice:
+		for _, ch := range f.Choices {
+			rows = append(rows, []Button{{Text: ch.Label.In(lang), Data: "cv|" + ch.Value}})
+		}
+	}
+	last := []Button{{Text: calcTexts.cancel.in(lang), Data: "calc|cancel"}}
+	if !f.Required {
+		last = append([]Button{{Text: calcTexts.skip.in(lang), Data: "cv|"}}, last...)
+	}
+	rows = append(rows, last)
+	return out.Send(ctx, Reply{Text: b.String(), Buttons: rows})
+}
+
+// calcAnswer takes the worker's answer to the current question.
+func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatState, raw, lang string, out Responder) error {
+	k, ok := calc.LookupCalculator(st.Calc)
+	if !ok || st.Step >= len(k.Fields) {
+		return c.store.DeleteChatState(ctx, in.ChatID)
+	}
+	f := k.Fields[st.Step]
+	raw = strings.TrimSpace(raw)
+	if raw == "" && f.Required {
+		return c.askField(ctx, st, lang, out, "")
+	}
+	if raw != "" {
+		if _, err := f.Parse(raw); err != nil {
+			return c.askField(ctx, st, lang, out, "⚠️ "+inputMessage(err, lang)+"\n\n")
+		}
+	}
+	st.Values[f.Name] = raw
+	st.Step++
+	if st.Step < len(k.Fields) {
+		if err := c.saveState(ctx, in.ChatID, st); err != nil {
+			return err
+		}
+		return c.askField(ctx, st, lang, out, "")
+	}
+	res, err := k.Run(st.Values, calc.Env{Today: c.now()})
+	var ie *calc.InputError
+	if errors.As(err, &ie) {
+		// A check across answers failed (e.g. the end before the start): go
+		// back to the field it names.
+		for i, fl := range k.Fields {
+			if fl.Name == ie.Field {
+				st.Step = i
+			}
+		}
+		if st.Step >= len(k.Fields) {
+			st.Step = 0
+		}
+		if err := c.saveState(ctx, in.ChatID, st); err != nil {
+			return err
+		}
+		return c.askField(ctx, st, lang, out, "⚠️ "+ie.Message(lang)+"\n"+calcTexts.restart.in(lang)+"\n\n")
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
+		return err
+	}
+	return out.Send(ctx, Reply{Text: res.Render(lang) + "\n" + knowledge.Disclaimer(lang)})
+}
+
+func inputMessage(err error, lang string) string {
+	var ie *calc.InputError
+	if errors.As(err, &ie) {
+		return ie.Message(lang)
+	}
+	return err.Error()
+}
