@@ -25,7 +25,7 @@ import (
 // DATA_DIR/laborbot.db.
 func openStore(ctx context.Context, cfg Config) (bot.Store, string, error) {
 	if cfg.RedisURL != "" {
-		s, err := redis.Open(ctx, cfg.RedisURL, redis.DefaultPrefix)
+		s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 		if err != nil {
 			return nil, "", fmt.Errorf("REDIS_URL: %w", err)
 		}

@@ -20,10 +20,11 @@ type Config struct {
 	WebhookSecret  string `env:"WEBHOOK_SECRET"`
 	HTTPAddr       string `env:"HTTP_ADDR" envDefault:":8080"`
 
-	DataDir  string `env:"DATA_DIR" envDefault:"./data"`
-	RedisURL string `env:"REDIS_URL"`
-	DataKey  string `env:"DATA_KEY"`
-	LawsDir  string `env:"LAWS_DIR"`
+	DataDir     string `env:"DATA_DIR" envDefault:"./data"`
+	RedisURL    string `env:"REDIS_URL"`
+	RedisPrefix string `env:"REDIS_PREFIX" envDefault:"laborbot:"`
+	DataKey     string `env:"DATA_KEY"`
+	LawsDir     string `env:"LAWS_DIR"`
 
 	OpenAIAPIKey         string        `env:"OPENAI_API_KEY"`
 	OpenAIBaseURL        string        `env:"OPENAI_BASE_URL"`
@@ -67,6 +68,9 @@ func (c Config) validate() error {
 	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, fmt.Errorf("REDIS_URL must start with redis:// or rediss://"))
+	}
+	if strings.ContainsAny(c.RedisPrefix, "{}") || c.RedisPrefix == "" {
+		errs = append(errs, errors.New("REDIS_PREFIX must be non-empty and must not contain { or } (Redis Cluster hash tags)"))
 	}
 	if c.OpenAIBaseURL != "" {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
