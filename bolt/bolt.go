@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -55,9 +56,11 @@ type Store struct {
 	// pruneEvery is pruneInterval; a field so tests can change it.
 	pruneEvery time.Duration
 	// nextPrune is when MarkUpdate next sweeps expired ids. It is only read
-	// and written inside db.Update, which bbolt runs one at a time, so it
-	// needs no lock of its own.
+	// and written inside write transactions (Update or Batch), which bbolt
+	// runs one at a time, so it needs no lock of its own.
 	nextPrune time.Time
+	// markSeq makes each MarkUpdate's stored mark unique (see MarkUpdate).
+	markSeq atomic.Uint64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -120,6 +123,11 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("bolt: create directory for %s: %w", path, err)
 	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.lockTimeout})
+	if err == nil {
+		// Group commits wait at most this long for company: short, since
+		// every update waits on one.
+		db.MaxBatchDelay = 2 * time.Millisecond
+	}
 	if errors.Is(err, bbolterrors.ErrTimeout) {
 		return nil, &InUseError{Path: path}
 	}

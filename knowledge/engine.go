@@ -189,7 +189,7 @@ func (e *Engine) Search(ctx context.Context, question string, o SearchOptions) (
 		lang = DetectLang(question)
 	}
 	expanded := ExpandQuery(question)
-	hits, err := lib.index.Search(ctx, expanded, 60)
+	hits, err := lib.index.Search(ctx, expanded, 3*o.K+10)
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,8 @@ type chatLimit struct {
 	used time.Time
 }
 
-func newLimits() *limits {
-	return &limits{global: rate.NewLimiter(30, 30), chats: map[int64]*chatLimit{}}
+func newLimits(perSecond float64) *limits {
+	return &limits{global: rate.NewLimiter(rate.Limit(perSecond), max(int(perSecond), 1)), chats: map[int64]*chatLimit{}}
 }
 
 func (l *limits) wait(ctx context.Context, chatID int64, group bool) error {

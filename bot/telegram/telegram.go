@@ -35,6 +35,9 @@ type Options struct {
 	DrainTimeout time.Duration
 	// PollTimeout is the long-polling timeout (default 30 s; tests use less).
 	PollTimeout time.Duration
+	// MaxRate is the most messages a second the bot sends overall (default
+	// 30, Telegram's limit for ordinary bots; raise it for paid broadcasts).
+	MaxRate float64
 	Logger      *slog.Logger
 	Metrics     *bot.Metrics
 }
@@ -68,7 +71,10 @@ func New(ctx context.Context, opts Options, conv *bot.Conversation) (*Transport,
 	if opts.Metrics == nil {
 		opts.Metrics = bot.NewMetrics(nil)
 	}
-	t := &Transport{opts: opts, conv: conv, limits: newLimits(), log: opts.Logger}
+	if opts.MaxRate <= 0 {
+		opts.MaxRate = 30
+	}
+	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate), log: opts.Logger}
 	t.disp = newDispatcher(t.handle, func(in bot.Incoming) {
 		opts.Metrics.Errors.WithLabelValues("flood").Inc()
 		t.log.Warn("chat backlog full; update dropped", "chat_id", in.ChatID)

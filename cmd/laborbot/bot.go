@@ -66,7 +66,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	}
 
 	tg, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate,
 		Logger: m.Logger, Metrics: metrics}, conv)
 	if err != nil {
 		return err

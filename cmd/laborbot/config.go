@@ -14,11 +14,12 @@ import (
 // Config is everything laborbot reads from the environment. It is read and
 // validated once, at start, with messages that say which variable is wrong.
 type Config struct {
-	TelegramToken  string `env:"TELEGRAM_BOT_TOKEN"`
-	TelegramAPIURL string `env:"TELEGRAM_API_URL"`
-	WebhookURL     string `env:"WEBHOOK_URL"`
-	WebhookSecret  string `env:"WEBHOOK_SECRET"`
-	HTTPAddr       string `env:"HTTP_ADDR" envDefault:":8080"`
+	TelegramToken  string  `env:"TELEGRAM_BOT_TOKEN"`
+	TelegramAPIURL string  `env:"TELEGRAM_API_URL"`
+	WebhookURL     string  `env:"WEBHOOK_URL"`
+	WebhookSecret  string  `env:"WEBHOOK_SECRET"`
+	HTTPAddr       string  `env:"HTTP_ADDR" envDefault:":8080"`
+	TelegramRate   float64 `env:"TELEGRAM_MAX_RATE" envDefault:"30"`
 
 	DataDir     string `env:"DATA_DIR" envDefault:"./data"`
 	RedisURL    string `env:"REDIS_URL"`
@@ -54,6 +55,9 @@ func (c Config) validate() error {
 		if u, err := url.Parse(c.TelegramAPIURL); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL %q is not a URL like https://api.telegram.org", c.TelegramAPIURL))
 		}
+	}
+	if c.TelegramRate <= 0 || c.TelegramRate > 1000 {
+		errs = append(errs, fmt.Errorf("TELEGRAM_MAX_RATE %v must be between 0 and 1000 messages a second", c.TelegramRate))
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {

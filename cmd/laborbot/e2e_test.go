@@ -30,16 +30,20 @@ type running struct {
 
 // startBot runs the real Main against a fake Bot API server. env adds to
 // (or overrides) the defaults; DATA_DIR defaults to a new temp dir.
-func startBot(t *testing.T, tg *telegramtest.Server, env map[string]string) *running {
+func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string) *running {
 	t.Helper()
 	if tg == nil {
 		tg = telegramtest.NewServer(t, testToken)
+	}
+	dataDir := ""
+	if _, ok := env["DATA_DIR"]; !ok {
+		dataDir = t.TempDir()
 	}
 	full := map[string]string{
 		"TELEGRAM_BOT_TOKEN": testToken,
 		"TELEGRAM_API_URL":   tg.URL(),
 		"HTTP_ADDR":          "127.0.0.1:0",
-		"DATA_DIR":           t.TempDir(),
+		"DATA_DIR":           dataDir,
 		"LOG_LEVEL":          "info",
 	}
 	for k, v := range env {
