@@ -38,8 +38,8 @@ type Options struct {
 	// MaxRate is the most messages a second the bot sends overall (default
 	// 30, Telegram's limit for ordinary bots; raise it for paid broadcasts).
 	MaxRate float64
-	Logger      *slog.Logger
-	Metrics     *bot.Metrics
+	Logger  *slog.Logger
+	Metrics *bot.Metrics
 }
 
 // Transport is the bot on Telegram.
