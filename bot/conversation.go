@@ -322,9 +322,16 @@ func (c *Conversation) question(ctx context.Context, in Incoming, lang string, o
 	if !hasLetters(q) {
 		qlang = lang
 	}
-	if err := out.Typing(ctx); err != nil {
-		c.log.Debug("typing indicator failed", "err", err)
+	// "Typing…" tells the worker an answer is coming. A model takes seconds,
+	// so it shows at once; a retrieval answer usually arrives within a few
+	// milliseconds, and then the indicator would be one more API call for
+	// nothing, so it shows only if the answer is slow.
+	typingDelay := slowAnswer
+	if c.engine.HasModel() {
+		typingDelay = 0
 	}
+	stopTyping := c.typingAfter(ctx, out, typingDelay)
+	defer stopTyping()
 	req := knowledge.Request{Question: q, Lang: qlang}
 	var ans *knowledge.Answer
 	var err error
@@ -349,6 +356,26 @@ func (c *Conversation) question(ctx context.Context, in Incoming, lang string, o
 	}
 	c.observe(ans)
 	return out.Send(ctx, c.answerReply(ans))
+}
+
+// slowAnswer is how long an answer without a model may take before the
+// worker is shown that the bot is typing.
+const slowAnswer = 300 * time.Millisecond
+
+// typingAfter shows the typing indicator after delay (at once for 0) unless
+// the returned stop function is called first.
+func (c *Conversation) typingAfter(ctx context.Context, out Responder, delay time.Duration) (stop func()) {
+	send := func() {
+		if err := out.Typing(ctx); err != nil {
+			c.log.Debug("typing indicator failed", "err", err)
+		}
+	}
+	if delay <= 0 {
+		send()
+		return func() {}
+	}
+	t := time.AfterFunc(delay, send)
+	return func() { t.Stop() }
 }
 
 func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {

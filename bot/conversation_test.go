@@ -85,8 +85,8 @@ func TestConversationAnswersWithCitations(t *testing.T) {
 	if err := conv.Handle(ctx, private("老板拖欠我三个月工资怎么办"), out); err != nil {
 		t.Fatal(err)
 	}
-	if out.typing == 0 {
-		t.Error("no typing indicator")
+	if out.typing != 0 {
+		t.Error("a typing indicator was sent for an instant retrieval answer")
 	}
 	if !strings.Contains(out.last(), "《劳动合同法》") || !strings.Contains(out.last(), "12351") {
 		t.Errorf("answer lacks citations or the hotline:\n%s", out.last())

@@ -83,7 +83,7 @@ func Disclaimer(lang string) string {
 // empty or unsafe output it returns the retrieval-only answer instead, so a
 // worker never gets silence. The returned Answer's Text is always the
 // complete, final text: a streaming front end replaces its draft with it.
-func (e *Engine) Answer(ctx context.Context, req Request, onDelta func(string)) (*Answer, error) {
+func (e *Engine) Answer(ctx context.Context, req Request, onDelta func(string)) (ans *Answer, err error) {
 	lib := e.lib.Load()
 	if lib == nil {
 		return nil, errors.New("knowledge base not loaded")
@@ -96,7 +96,19 @@ func (e *Engine) Answer(ctx context.Context, req Request, onDelta func(string)) 
 	if req.K <= 0 {
 		req.K = 3
 	}
-	ans := &Answer{Question: q, Lang: lang}
+	var key answerKey
+	if e.opts.Model == nil && e.cache != nil {
+		key = answerKey{gen: lib.gen, lang: lang, k: req.K, question: strings.Join(strings.Fields(q), " ")}
+		if cached, ok := e.cache.Get(key); ok {
+			return &cached, nil
+		}
+		defer func() {
+			if ans != nil && err == nil {
+				e.cache.Add(key, *ans)
+			}
+		}()
+	}
+	ans = &Answer{Question: q, Lang: lang}
 	if q == "" {
 		ans.Mode = ModeNone
 		ans.Text = notCoveredText(lang, nil)
@@ -313,18 +325,10 @@ var (
 // 劳动合同法第四十七条, 劳动法第44条 or Labor Contract Law article 47.
 func (l *Library) FindArticleRef(q string) (Citation, bool) {
 	lower := strings.ToLower(q)
-	type name struct{ text, short string }
-	var names []name
-	for _, info := range statuteCatalog {
-		for _, n := range append([]string{info.Short, info.Title, info.English}, info.Aliases...) {
-			names = append(names, name{strings.ToLower(n), info.Short})
-		}
+	names := l.statuteNames
+	if names == nil {
+		names = statuteNamesFor(l.statutes)
 	}
-	for _, st := range l.statutes.List() {
-		names = append(names, name{strings.ToLower(st.Short), st.Short}, name{strings.ToLower(st.Title), st.Short})
-	}
-	// Longest names first, so 劳动合同法实施条例 wins over 劳动合同法.
-	sort.SliceStable(names, func(i, j int) bool { return len(names[i].text) > len(names[j].text) })
 	for _, n := range names {
 		if n.text == "" {
 			continue
@@ -357,6 +361,26 @@ func (l *Library) FindArticleRef(q string) (Citation, bool) {
 	return Citation{}, false
 }
 
+// statuteName is one way of naming a statute, with its short name.
+type statuteName struct{ text, short string }
+
+// statuteNamesFor lists every name of the catalog's and the loaded
+// statutes, lower-cased, longest first so that 劳动合同法实施条例 wins over
+// 劳动合同法.
+func statuteNamesFor(statutes *Statutes) []statuteName {
+	var names []statuteName
+	for _, info := range statuteCatalog {
+		for _, n := range append([]string{info.Short, info.Title, info.English}, info.Aliases...) {
+			names = append(names, statuteName{strings.ToLower(n), info.Short})
+		}
+	}
+	for _, st := range statutes.List() {
+		names = append(names, statuteName{strings.ToLower(st.Short), st.Short}, statuteName{strings.ToLower(st.Title), st.Short})
+	}
+	sort.SliceStable(names, func(i, j int) bool { return len(names[i].text) > len(names[j].text) })
+	return names
+}
+
 // fillLLM asks the model to answer from the retrieved passages and falls
 // back to the retrieval answer when it cannot.
 func (e *Engine) fillLLM(ctx context.Context, lib *Library, ans *Answer, results []Result, best *Result, k int, onDelta func(string)) {
@@ -367,7 +391,8 @@ func (e *Engine) fillLLM(ctx context.Context, lib *Library, ans *Answer, results
 			allowed[c] = true
 		}
 	}
-	system := systemPrompt(ans.Lang)
+	// With tools the model is also told how to use them ("" without).
+	system := systemPrompt(ans.Lang) + e.toolInstructions()
 	msgs := []ChatMessage{
 		{Role: "system", Content: system},
 		{Role: "user", Content: userPrompt(passages, ans.Question, ans.Lang)},
@@ -380,7 +405,9 @@ func (e *Engine) fillLLM(ctx context.Context, lib *Library, ans *Answer, results
 	llmCtx, cancel := context.WithTimeout(ctx, e.opts.LLMTimeout)
 	defer cancel()
 	start := time.Now()
-	err := e.opts.Model.Stream(llmCtx, msgs, filter.Write)
+	// With tools the model may first ask for calculations (see streamAnswer):
+	// the citations of their results join allowed, which the filter reads.
+	err := e.streamAnswer(llmCtx, msgs, ans.Lang, allowed, filter.Write)
 	filter.Flush()
 	ans.LLMDuration = time.Since(start)
 	text := strings.TrimSpace(filter.Text())

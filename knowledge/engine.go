@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Library is one immutable snapshot of what the engine answers from: the
@@ -24,6 +26,12 @@ type Library struct {
 	passages map[string]Passage
 	index    Index
 	vectors  map[string][]float32 // by passage id; nil without an embedder
+	// hay is each passage's searchable text, lower-cased once for coverage.
+	hay map[string]string
+	// statuteNames are the names a question may use for a statute, longest
+	// first, for FindArticleRef.
+	statuteNames []statuteName
+	gen          uint64 // increases with every Load
 }
 
 // Entries returns the entries, sorted by id.
@@ -58,7 +66,13 @@ type Options struct {
 	// MinCoverage is the share of the question's words an entry must contain
 	// to count as answering it (default 0.3).
 	MinCoverage float64
-	Logger      *slog.Logger
+	// CacheSize is how many answers made without a model are kept for
+	// repeated questions (default 4096; negative disables the cache).
+	CacheSize int
+	Logger    *slog.Logger
+	// Tools, when set and Model is a ToolChatModel, are offered to the model
+	// (calculators: numbers come from code, not from the model).
+	Tools []Tool
 }
 
 // Engine answers workers' questions from the knowledge base. It is safe for
@@ -66,7 +80,20 @@ type Options struct {
 type Engine struct {
 	opts Options
 	lib  atomic.Pointer[Library]
+	gen  atomic.Uint64
 	log  *slog.Logger
+	// cache holds answers made without a model, which depend only on the
+	// question and the library: workers ask the same few questions over and
+	// over. Keys carry the library's generation, so a reload is never served
+	// stale answers.
+	cache *lru.Cache[answerKey, Answer]
+}
+
+type answerKey struct {
+	gen      uint64
+	lang     string
+	k        int
+	question string
 }
 
 // NewEngine makes an engine; call Load before asking it anything.
@@ -84,7 +111,14 @@ func NewEngine(opts Options) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{opts: opts, log: log}
+	e := &Engine{opts: opts, log: log}
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 4096
+	}
+	if opts.CacheSize > 0 {
+		e.cache, _ = lru.New[answerKey, Answer](opts.CacheSize)
+	}
+	return e
 }
 
 // HasModel reports whether answers are written by a language model.
@@ -97,7 +131,7 @@ func (e *Engine) Library() *Library { return e.lib.Load() }
 // makes it current. With an embedder, every passage is embedded first; if
 // that fails the library is still loaded for lexical search.
 func (e *Engine) Load(ctx context.Context, entries []Entry, statutes *Statutes) error {
-	lib := &Library{entries: map[string]Entry{}, statutes: statutes, passages: map[string]Passage{}}
+	lib := &Library{entries: map[string]Entry{}, statutes: statutes, passages: map[string]Passage{}, gen: e.gen.Add(1)}
 	var passages []Passage
 	for _, en := range entries {
 		lib.entries[en.ID] = en
@@ -107,12 +141,17 @@ func (e *Engine) Load(ctx context.Context, entries []Entry, statutes *Statutes) 
 		passages = append(passages, p)
 	}
 	sort.Strings(lib.order)
+	lib.statuteNames = statuteNamesFor(statutes)
 	for _, st := range statutes.List() {
 		for _, a := range st.Articles {
 			p := ArticlePassage(a)
 			lib.passages[p.ID] = p
 			passages = append(passages, p)
 		}
+	}
+	lib.hay = make(map[string]string, len(passages))
+	for _, p := range passages {
+		lib.hay[p.ID] = strings.ToLower(p.Title + "\n" + strings.Join(p.Questions, "\n") + "\n" + p.Text)
 	}
 	idx, err := e.opts.Index(passages)
 	if err != nil {
@@ -241,7 +280,7 @@ func (e *Engine) Search(ctx context.Context, question string, o SearchOptions) (
 				}
 			}
 		}
-		out = append(out, Result{Passage: p, Score: scores[id], Coverage: coverage(terms, p)})
+		out = append(out, Result{Passage: p, Score: scores[id], Coverage: coverage(terms, lib.hay[p.ID])})
 		if len(out) == o.K {
 			break
 		}
@@ -363,11 +402,10 @@ func dedupe(s []string) []string {
 // coverage is the share of the question's terms (and of their legal
 // synonyms) that the passage contains: a rough, explainable measure of
 // whether the passage is about the question at all.
-func coverage(terms []string, p Passage) float64 {
+func coverage(terms []string, hay string) float64 {
 	if len(terms) == 0 {
 		return 0
 	}
-	hay := strings.ToLower(p.Title + "\n" + strings.Join(p.Questions, "\n") + "\n" + p.Text)
 	n := 0
 	for _, t := range terms {
 		if strings.Contains(hay, t) {
