@@ -77,7 +77,7 @@ func New(ctx context.Context, opts Options, conv *bot.Conversation) (*Transport,
 	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate), log: opts.Logger}
 	t.disp = newDispatcher(t.handle, func(in bot.Incoming) {
 		opts.Metrics.Errors.WithLabelValues("flood").Inc()
-		t.log.Warn("chat backlog full; update dropped", "chat_id", in.ChatID)
+		t.log.Warn("chat backlog full; update dropped", "update_id", in.UpdateID)
 	})
 	botOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
