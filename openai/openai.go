@@ -1,6 +1,7 @@
 // Package openai connects the knowledge engine to any OpenAI-compatible
 // server (OpenAI, DeepSeek, Qwen, Ollama, vLLM) through go-openai: a
-// streaming chat model for answers and an embeddings model for hybrid search.
+// streaming chat model for answers, which can call tools (the calculators),
+// and an embeddings model for hybrid search.
 package openai
 
 import (
@@ -28,8 +29,8 @@ type Config struct {
 	HTTPClient  *http.Client
 }
 
-// Client talks to the server. It implements knowledge.ChatModel and
-// knowledge.Embedder.
+// Client talks to the server. It implements knowledge.ChatModel,
+// knowledge.ToolChatModel and knowledge.Embedder.
 type Client struct {
 	c   *goopenai.Client
 	cfg Config
@@ -55,11 +56,46 @@ func New(cfg Config) *Client {
 }
 
 var _ knowledge.ChatModel = (*Client)(nil)
+var _ knowledge.ToolChatModel = (*Client)(nil)
 var _ knowledge.Embedder = (*Client)(nil)
 
 // Stream sends the conversation and calls onDelta with each piece of the
 // answer as it arrives.
 func (c *Client) Stream(ctx context.Context, messages []knowledge.ChatMessage, onDelta func(string)) error {
+	// No tools are offered, so any tool call a server makes up is ignored.
+	_, err := c.stream(ctx, c.request(messages), onDelta)
+	return err
+}
+
+// StreamWithTools is Stream offering tools: the earlier rounds follow the
+// messages as the API wants them (an assistant message with its tool calls,
+// then one tool message per result). It returns the tool calls the model
+// made, their arguments joined from the streamed fragments.
+func (c *Client) StreamWithTools(ctx context.Context, messages []knowledge.ChatMessage, rounds []knowledge.ToolRound, tools []knowledge.Tool, onDelta func(string)) ([]knowledge.ToolCall, error) {
+	req := c.request(messages)
+	for _, r := range rounds {
+		if len(r.Results) != len(r.Calls) {
+			return nil, fmt.Errorf("tool round with %d calls has %d results", len(r.Calls), len(r.Results))
+		}
+		asked := goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleAssistant, Content: r.Text}
+		for _, call := range r.Calls {
+			asked.ToolCalls = append(asked.ToolCalls, goopenai.ToolCall{ID: call.ID, Type: goopenai.ToolTypeFunction,
+				Function: goopenai.FunctionCall{Name: call.Name, Arguments: call.Arguments}})
+		}
+		req.Messages = append(req.Messages, asked)
+		for i, call := range r.Calls {
+			req.Messages = append(req.Messages, goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleTool,
+				Content: r.Results[i], ToolCallID: call.ID})
+		}
+	}
+	for _, t := range tools {
+		req.Tools = append(req.Tools, goopenai.Tool{Type: goopenai.ToolTypeFunction, Function: &goopenai.FunctionDefinition{
+			Name: t.Name, Description: t.Description, Parameters: t.Parameters}})
+	}
+	return c.stream(ctx, req, onDelta)
+}
+
+func (c *Client) request(messages []knowledge.ChatMessage) goopenai.ChatCompletionRequest {
 	req := goopenai.ChatCompletionRequest{
 		Model:       c.cfg.Model,
 		Temperature: c.cfg.Temperature,
@@ -69,25 +105,87 @@ func (c *Client) Stream(ctx context.Context, messages []knowledge.ChatMessage, o
 	for _, m := range messages {
 		req.Messages = append(req.Messages, goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
 	}
+	return req
+}
+
+// stream runs one streamed completion: text goes to onDelta, tool calls
+// are gathered and returned.
+func (c *Client) stream(ctx context.Context, req goopenai.ChatCompletionRequest, onDelta func(string)) ([]knowledge.ToolCall, error) {
 	stream, err := c.c.CreateChatCompletionStream(ctx, req)
 	if err != nil {
-		return describe(err)
+		return nil, describe(err)
 	}
 	defer stream.Close()
+	var calls toolCallAssembler
 	for {
 		resp, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return calls.done(), nil
 		}
 		if err != nil {
-			return describe(err)
+			return nil, describe(err)
 		}
 		for _, ch := range resp.Choices {
 			if ch.Delta.Content != "" {
 				onDelta(ch.Delta.Content)
 			}
+			for _, tc := range ch.Delta.ToolCalls {
+				calls.add(tc)
+			}
 		}
 	}
+}
+
+// toolCallAssembler joins streamed tool calls. A call arrives in pieces
+// tagged with its Index: the first carries the id and the function name,
+// the following ones fragments of the arguments, which are concatenated.
+// Pieces of several calls may interleave.
+type toolCallAssembler struct {
+	calls   []knowledge.ToolCall
+	byIndex map[int]int // Index → position in calls
+}
+
+func (a *toolCallAssembler) add(tc goopenai.ToolCall) {
+	pos := -1
+	switch {
+	case tc.Index != nil:
+		if p, ok := a.byIndex[*tc.Index]; ok {
+			pos = p
+		} else {
+			if a.byIndex == nil {
+				a.byIndex = map[int]int{}
+			}
+			a.byIndex[*tc.Index] = len(a.calls)
+		}
+	case tc.ID == "" && len(a.calls) > 0:
+		// Without an index (some servers send each call whole), a piece
+		// without an id continues the last call.
+		pos = len(a.calls) - 1
+	}
+	if pos < 0 {
+		a.calls = append(a.calls, knowledge.ToolCall{})
+		pos = len(a.calls) - 1
+	}
+	call := &a.calls[pos]
+	if tc.ID != "" {
+		call.ID = tc.ID
+	}
+	if tc.Function.Name != "" {
+		// Some servers repeat the name with every piece: set, never append.
+		call.Name = tc.Function.Name
+	}
+	call.Arguments += tc.Function.Arguments
+}
+
+// done returns the calls in the order they began, each with an id (a
+// server that sends none gets one made up, since the results must name it).
+func (a *toolCallAssembler) done() []knowledge.ToolCall {
+	for i := range a.calls {
+		if a.calls[i].ID == "" {
+			a.calls[i].ID = fmt.Sprintf("call_%d", i)
+		}
+	}
+	return a.calls
 }
 
 // Embed returns one vector per text from the embeddings model.

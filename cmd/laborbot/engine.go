@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/laborbot/laborbot/bleve"
+	"github.com/laborbot/laborbot/calc/calctool"
 	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/knowledge/content"
 	"github.com/laborbot/laborbot/openai"
@@ -37,6 +38,8 @@ func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.
 			Model: cfg.OpenAIModel, EmbeddingModel: cfg.OpenAIEmbeddingModel})
 		if cfg.OpenAIModel != "" {
 			opts.Model = client
+			// The model can run the calculators when a question needs a figure.
+			opts.Tools = calctool.Tools(chinaToday)
 		}
 		if cfg.OpenAIEmbeddingModel != "" {
 			opts.Embedder = client

@@ -1,6 +1,7 @@
 // Package openaitest is a fake OpenAI-compatible server for tests: chat
 // completions (streamed as server-sent events, or as one JSON body) and
-// embeddings, with scripted replies, errors and delays, over real HTTP.
+// embeddings, with scripted replies, tool calls, errors and delays, over
+// real HTTP.
 package openaitest
 
 import (
@@ -27,6 +28,20 @@ type Reply struct {
 	// FailAfter, when > 0, cuts the stream after that many chunks with a
 	// malformed event, as a dying server would.
 	FailAfter int
+	// ToolCalls are streamed after the chunks, the way OpenAI does: a first
+	// piece with the index, id and name, then the arguments in fragments of
+	// ArgumentRunes runes (default 5). Fragments of several calls are
+	// interleaved, which the protocol allows, so a client must join them by
+	// index. The finish reason is then "tool_calls".
+	ToolCalls     []ToolCall
+	ArgumentRunes int
+}
+
+// ToolCall is a tool call the model makes, or made in an earlier reply.
+type ToolCall struct {
+	ID        string
+	Name      string
+	Arguments string
 }
 
 // Request is what the server received, for assertions.
@@ -34,12 +49,47 @@ type Request struct {
 	Model    string
 	Stream   bool
 	Messages []Message
+	Tools    []Tool // the tools offered to the model
 }
 
-// Message is one chat message of a request.
+// Message is one chat message of a request. An assistant message may carry
+// the tool calls of an earlier reply; a tool message (Role "tool") carries
+// a result and the id of the call it answers.
 type Message struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
+	Role       string
+	Content    string
+	ToolCalls  []ToolCall
+	ToolCallID string
+}
+
+// Tool is a tool offered in a request.
+type Tool struct {
+	Name        string
+	Description string
+	Parameters  json.RawMessage
+}
+
+// ToolMessages returns the request's tool messages (the results a client
+// sent back), in order.
+func (r Request) ToolMessages() []Message {
+	var out []Message
+	for _, m := range r.Messages {
+		if m.Role == "tool" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// wireToolCall is a tool call as the API writes it.
+type wireToolCall struct {
+	Index    *int   `json:"index,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Type     string `json:"type,omitempty"`
+	Function struct {
+		Name      string `json:"name,omitempty"`
+		Arguments string `json:"arguments"`
+	} `json:"function"`
 }
 
 // Server is the fake. Zero replies queued means the Respond func decides,
@@ -93,15 +143,42 @@ func (s *Server) EmbedCalls() int {
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Model    string    `json:"model"`
-		Stream   bool      `json:"stream"`
-		Messages []Message `json:"messages"`
+		Model    string `json:"model"`
+		Stream   bool   `json:"stream"`
+		Messages []struct {
+			Role       string         `json:"role"`
+			Content    string         `json:"content"`
+			ToolCalls  []wireToolCall `json:"tool_calls"`
+			ToolCallID string         `json:"tool_call_id"`
+		} `json:"messages"`
+		Tools []struct {
+			Type     string `json:"type"`
+			Function struct {
+				Name        string          `json:"name"`
+				Description string          `json:"description"`
+				Parameters  json.RawMessage `json:"parameters"`
+			} `json:"function"`
+		} `json:"tools"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		writeError(w, http.StatusBadRequest, "bad json")
 		return
 	}
-	req := Request{Model: body.Model, Stream: body.Stream, Messages: body.Messages}
+	req := Request{Model: body.Model, Stream: body.Stream}
+	for _, m := range body.Messages {
+		msg := Message{Role: m.Role, Content: m.Content, ToolCallID: m.ToolCallID}
+		for _, tc := range m.ToolCalls {
+			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
+		}
+		req.Messages = append(req.Messages, msg)
+	}
+	for _, t := range body.Tools {
+		if t.Type != "function" {
+			writeError(w, http.StatusBadRequest, "unsupported tool type")
+			return
+		}
+		req.Tools = append(req.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Parameters: t.Function.Parameters})
+	}
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
 	var rep Reply
@@ -121,12 +198,24 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, rep.Status, "scripted failure")
 		return
 	}
+	finish := "stop"
+	if len(rep.ToolCalls) > 0 {
+		finish = "tool_calls"
+	}
 	if !body.Stream {
+		msg := map[string]any{"role": "assistant", "content": strings.Join(rep.Chunks, "")}
+		if len(rep.ToolCalls) > 0 {
+			calls := make([]wireToolCall, len(rep.ToolCalls))
+			for i, tc := range rep.ToolCalls {
+				calls[i] = wireToolCall{ID: tc.ID, Type: "function"}
+				calls[i].Function.Name, calls[i].Function.Arguments = tc.Name, tc.Arguments
+			}
+			msg["tool_calls"] = calls
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{
 			"id": "chatcmpl-test", "object": "chat.completion", "created": time.Now().Unix(), "model": body.Model,
-			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
-				"message": map[string]any{"role": "assistant", "content": strings.Join(rep.Chunks, "")}}},
+			"choices": []any{map[string]any{"index": 0, "finish_reason": finish, "message": msg}},
 		})
 		return
 	}
@@ -140,16 +229,67 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		if i > 0 && !sleep(r, rep.ChunkDelay) {
 			return
 		}
-		ev, _ := json.Marshal(map[string]any{
-			"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": body.Model,
-			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": c}}},
-		})
-		fmt.Fprintf(w, "data: %s\n\n", ev)
-		if flusher != nil {
-			flusher.Flush()
+		writeChunk(w, flusher, body.Model, map[string]any{"content": c}, nil)
+	}
+	if len(rep.ToolCalls) > 0 {
+		for _, piece := range toolCallPieces(rep.ToolCalls, rep.ArgumentRunes) {
+			if !sleep(r, rep.ChunkDelay) {
+				return
+			}
+			writeChunk(w, flusher, body.Model, map[string]any{"tool_calls": []wireToolCall{piece}}, nil)
 		}
 	}
+	writeChunk(w, flusher, body.Model, map[string]any{}, finish)
 	fmt.Fprint(w, "data: [DONE]\n\n")
+}
+
+// writeChunk writes one streamed event; finish is the finish reason of the
+// last one, nil before.
+func writeChunk(w http.ResponseWriter, flusher http.Flusher, model string, delta map[string]any, finish any) {
+	ev, _ := json.Marshal(map[string]any{
+		"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": model,
+		"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}},
+	})
+	fmt.Fprintf(w, "data: %s\n\n", ev)
+	if flusher != nil {
+		flusher.Flush()
+	}
+}
+
+// toolCallPieces cuts tool calls into streamed pieces: for each call a head
+// with index, id, type and name, then its arguments in fragments of n runes
+// (n <= 0: 5), the calls' fragments taking turns.
+func toolCallPieces(calls []ToolCall, n int) []wireToolCall {
+	if n <= 0 {
+		n = 5
+	}
+	var heads []wireToolCall
+	frags := make([][]string, len(calls))
+	for i, tc := range calls {
+		head := wireToolCall{Index: &i, ID: tc.ID, Type: "function"}
+		head.Function.Name = tc.Name
+		heads = append(heads, head)
+		runes := []rune(tc.Arguments)
+		for len(runes) > 0 {
+			k := min(n, len(runes))
+			frags[i] = append(frags[i], string(runes[:k]))
+			runes = runes[k:]
+		}
+	}
+	out := heads
+	for more := true; more; {
+		more = false
+		for i := range calls {
+			if len(frags[i]) == 0 {
+				continue
+			}
+			piece := wireToolCall{Index: &i}
+			piece.Function.Arguments, frags[i] = frags[i][0], frags[i][1:]
+			out = append(out, piece)
+			more = true
+		}
+	}
+	return out
 }
 
 func sleep(r *http.Request, d time.Duration) bool {
