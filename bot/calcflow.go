@@ -14,10 +14,12 @@ import (
 // chatState is what a chat's flow in progress remembers between messages.
 // It is stored (Store.SetChatState), so a restart resumes at the same step.
 type chatState struct {
-	Flow   string      `json:"flow"` // "calc"
+	Flow   string      `json:"flow"` // "calc", or a feature's flow
 	Calc   string      `json:"calc,omitempty"`
 	Step   int         `json:"step"`
 	Values calc.Values `json:"values,omitempty"`
+	// Data is a feature flow's own state (an interview in progress).
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 func (c *Conversation) loadState(ctx context.Context, chatID int64) (*chatState, error) {
@@ -54,6 +56,14 @@ var calcTexts = struct{ menu, cancelled, skip, cancel, yes, no, restart, private
 	no:        text{"否", "No"},
 	restart:   text{"请重新填写这一项：", "Please give this again:"},
 	private:   text{"计算需要你的工资等信息，请私聊我使用 /calc。", "Calculations need your wage and dates: please use /calc in a private chat with me."},
+}
+
+// calcFlow takes typed answers while a calculator asks its questions.
+func (c *Conversation) calcFlow(ctx context.Context, in Incoming, st *chatState, lang string, out Responder) (bool, error) {
+	if in.Kind != KindText {
+		return false, nil
+	}
+	return true, c.calcAnswer(ctx, in, st, in.Text, lang, out)
 }
 
 // calcMenu lists the calculators.

@@ -27,17 +27,56 @@ type Conversation struct {
 	// BotUsername is used for links to a private chat ("t.me/NAME").
 	BotUsername string
 	now         func() time.Time
+
+	// Features (intake, knowledge-base administration) register their
+	// commands, button prefixes and chat flows here; the tables are filled
+	// when the conversation is made and only read afterwards.
+	commands  map[string]commandFunc
+	callbacks map[string]callbackFunc
+	flows     map[string]flowFunc
+	// answerButtons add rows under every answer (e.g. "file a complaint").
+	answerButtons []func(ans *knowledge.Answer, lang string) []Button
+	// menu adds commands to the channel's menu, by language.
+	menu map[string][][2]string
 }
 
+// commandFunc handles a command.
+type commandFunc func(ctx context.Context, in Incoming, lang string, out Responder) error
+
+// callbackFunc handles a button press whose data starts with its prefix;
+// arg is the rest of the data after "prefix|".
+type callbackFunc func(ctx context.Context, in Incoming, arg, lang string, out Responder) error
+
+// flowFunc handles input while a chat is in the flow (its chatState.Flow):
+// text, photos and files. It returns handled=false to let the input go to
+// the usual handling (a question) instead.
+type flowFunc func(ctx context.Context, in Incoming, st *chatState, lang string, out Responder) (handled bool, err error)
+
+// Option configures a Conversation.
+type Option func(*Conversation)
+
 // NewConversation wires the conversation to the knowledge engine and store.
-func NewConversation(engine *knowledge.Engine, store Store, metrics *Metrics, log *slog.Logger) *Conversation {
+func NewConversation(engine *knowledge.Engine, store Store, metrics *Metrics, log *slog.Logger, opts ...Option) *Conversation {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Conversation{engine: engine, store: store, metrics: metrics, log: log, now: time.Now}
+	c := &Conversation{engine: engine, store: store, metrics: metrics, log: log, now: time.Now,
+		commands: map[string]commandFunc{}, callbacks: map[string]callbackFunc{}, flows: map[string]flowFunc{},
+		menu: map[string][][2]string{}}
+	c.flows["calc"] = c.calcFlow
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Menu lists the commands for the channel's menu in lang: the built-in ones
+// and those of the features in use.
+func (c *Conversation) Menu(lang string) [][2]string {
+	return append(Commands(lang), c.menu[lang]...)
 }
 
 // Commands lists the commands for the channel's menu, by language.
@@ -83,10 +122,18 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 		err = out.Send(ctx, Reply{Text: texts.sticker.in(lang)})
 	case KindVoice:
 		err = out.Send(ctx, Reply{Text: texts.voice.in(lang)})
-	case KindPhoto:
-		err = out.Send(ctx, Reply{Text: texts.photoNoFlow.in(lang)})
-	case KindDocument:
-		err = out.Send(ctx, Reply{Text: texts.document.in(lang)})
+	case KindPhoto, KindDocument:
+		var handled bool
+		if handled, err = c.inFlow(ctx, in, lang, out); !handled && err == nil {
+			if h, ok := c.commands["_file"]; ok && in.Kind == KindDocument {
+				// A feature that takes files outside a flow (entry uploads).
+				err = h(ctx, in, lang, out)
+			} else if in.Kind == KindPhoto {
+				err = out.Send(ctx, Reply{Text: texts.photoNoFlow.in(lang)})
+			} else {
+				err = out.Send(ctx, Reply{Text: texts.document.in(lang)})
+			}
+		}
 	case KindEdited:
 		err = out.Send(ctx, Reply{Text: texts.edited.in(lang)})
 	case KindForwarded:
@@ -155,6 +202,9 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 			return c.setLang(ctx, in.UserID, arg, out)
 		}
 		return out.Send(ctx, Reply{Text: texts.chooseLang.in(lang), Buttons: [][]Button{{{Text: "中文", Data: "lang|zh"}, {Text: "English", Data: "lang|en"}}}})
+	}
+	if h, ok := c.commands[in.Command]; ok {
+		return h(ctx, in, lang, out)
 	}
 	return out.Send(ctx, Reply{Text: texts.unknownCommand.in(lang)})
 }
@@ -268,6 +318,9 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		c.metrics.Feedback.WithLabelValues(map[bool]string{true: "up", false: "down"}[f.Helpful]).Inc()
 		return out.Ack(ctx, texts.thanks.in(lang))
 	}
+	if h, ok := c.callbacks[kind]; ok {
+		return h(ctx, in, arg, lang, out)
+	}
 	// Unknown or stale data (an old button, a forged callback): say so and
 	// do nothing else.
 	return out.Ack(ctx, texts.expired.in(lang))
@@ -296,16 +349,27 @@ func feedbackButtons(id, lang string) [][]Button {
 // text routes typed text: to the flow in progress in a private chat, else
 // to the knowledge base as a question.
 func (c *Conversation) text(ctx context.Context, in Incoming, lang string, out Responder) error {
-	if in.ChatType == ChatPrivate {
-		st, err := c.loadState(ctx, in.ChatID)
-		if err != nil {
-			return err
-		}
-		if st != nil && st.Flow == "calc" {
-			return c.calcAnswer(ctx, in, st, in.Text, lang, out)
-		}
+	if handled, err := c.inFlow(ctx, in, lang, out); handled || err != nil {
+		return err
 	}
 	return c.question(ctx, in, lang, out)
+}
+
+// inFlow gives input to the flow the chat is in, if any (flows run in
+// private chats only: they collect personal details).
+func (c *Conversation) inFlow(ctx context.Context, in Incoming, lang string, out Responder) (bool, error) {
+	if in.ChatType != ChatPrivate {
+		return false, nil
+	}
+	st, err := c.loadState(ctx, in.ChatID)
+	if err != nil || st == nil {
+		return false, err
+	}
+	h, ok := c.flows[st.Flow]
+	if !ok {
+		return false, nil
+	}
+	return h(ctx, in, st, lang, out)
 }
 
 func (c *Conversation) question(ctx context.Context, in Incoming, lang string, out Responder) error {
@@ -382,6 +446,11 @@ func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
 	r := Reply{Text: ans.Text}
 	if ans.Covered && len(ans.Sources) > 0 {
 		r.Buttons = feedbackButtons(ans.Sources[0].ID, ans.Lang)
+	}
+	for _, f := range c.answerButtons {
+		if row := f(ans, ans.Lang); len(row) > 0 {
+			r.Buttons = append(r.Buttons, row)
+		}
 	}
 	return r
 }

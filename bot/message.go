@@ -83,6 +83,19 @@ type Responder interface {
 	Stream(ctx context.Context) Stream
 	// Ack answers a button press with a short notice (empty: none).
 	Ack(ctx context.Context, notice string) error
+	// SendFile sends a file (an exported entry, a CSV export).
+	SendFile(ctx context.Context, name string, data []byte, caption string) error
+}
+
+// Messenger reaches chats other than the one being answered: the mediators'
+// group, a worker told of a change to their ticket, a relayed message.
+type Messenger interface {
+	SendTo(ctx context.Context, chatID int64, r Reply) error
+}
+
+// Downloader fetches a file a user sent (an entry uploaded by an admin).
+type Downloader interface {
+	Download(ctx context.Context, fileID string) ([]byte, error)
 }
 
 // Stream shows an answer while it is being written.

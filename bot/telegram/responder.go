@@ -1,10 +1,13 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"html"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -315,4 +318,59 @@ func (s *editStream) Finish(ctx context.Context, rep bot.Reply) error {
 		}
 	}
 	return nil
+}
+
+func (r *responder) SendFile(ctx context.Context, name string, data []byte, caption string) error {
+	err := r.t.retry(ctx, r.chatID, func() error {
+		_, err := r.t.client.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: r.chatID,
+			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)}, Caption: caption})
+		return err
+	})
+	if err != nil {
+		r.t.opts.Metrics.RepliesFailed.Inc()
+		return fmt.Errorf("sendDocument: %s", r.t.redact(err.Error()))
+	}
+	return nil
+}
+
+// SendTo sends a reply to any chat the bot is in, within the same limits.
+func (t *Transport) SendTo(ctx context.Context, chatID int64, rep bot.Reply) error {
+	r := &responder{t: t, chatID: chatID, private: chatID > 0}
+	return r.Send(ctx, rep)
+}
+
+// maxDownload bounds a file users may send the bot (an entry, a zip of
+// entries, a statute): far above any of them, far below what would hurt.
+const maxDownload = 10 << 20
+
+// Download fetches a file a user sent. The download link holds the token,
+// so it is never logged.
+func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error) {
+	f, err := t.client.GetFile(ctx, &tgbot.GetFileParams{FileID: fileID})
+	if err != nil {
+		return nil, fmt.Errorf("getFile: %s", t.redact(err.Error()))
+	}
+	if f.FileSize > maxDownload {
+		return nil, fmt.Errorf("file too large (%d bytes, at most %d)", f.FileSize, maxDownload)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.client.FileDownloadLink(f), nil)
+	if err != nil {
+		return nil, errors.New(t.redact(err.Error()))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download: %s", t.redact(err.Error()))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download: HTTP %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
+	if err != nil {
+		return nil, fmt.Errorf("download: %s", t.redact(err.Error()))
+	}
+	if len(data) > maxDownload {
+		return nil, fmt.Errorf("file too large (more than %d bytes)", maxDownload)
+	}
+	return data, nil
 }

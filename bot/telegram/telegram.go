@@ -162,7 +162,7 @@ func (t *Transport) Run(ctx context.Context) error {
 func (t *Transport) setCommands(ctx context.Context) error {
 	for _, lang := range []string{"zh", "en"} {
 		var cmds []models.BotCommand
-		for _, c := range bot.Commands(lang) {
+		for _, c := range t.conv.Menu(lang) {
 			cmds = append(cmds, models.BotCommand{Command: c[0], Description: c[1]})
 		}
 		params := &tgbot.SetMyCommandsParams{Commands: cmds}

@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,6 +102,24 @@ func (r *responder) Send(_ context.Context, rep bot.Reply) error {
 		fmt.Fprintln(r.out, strings.Join(cells, " "))
 	}
 	return nil
+}
+
+// SendFile writes the file into the current directory, as a terminal user
+// would save it.
+func (r *responder) SendFile(_ context.Context, name string, data []byte, caption string) error {
+	name = filepath.Base(name)
+	if err := os.WriteFile(name, data, 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.out, "(file saved: %s) %s\n", name, caption)
+	return nil
+}
+
+// SendTo shows a message meant for another chat (the mediators' group, a
+// worker): in the terminal everyone is the same person.
+func (r *responder) SendTo(ctx context.Context, chatID int64, rep bot.Reply) error {
+	fmt.Fprintf(r.out, "(to chat %d)\n", chatID)
+	return r.Send(ctx, rep)
 }
 
 func (r *responder) Ack(_ context.Context, notice string) error {
