@@ -38,6 +38,10 @@ type Conversation struct {
 	answerButtons []func(ans *knowledge.Answer, lang string) []Button
 	// menu adds commands to the channel's menu, by language.
 	menu map[string][][2]string
+	// intents recognise requests in plain text ("我要投诉") before the text
+	// is taken as a question.
+	intents []func(ctx context.Context, in Incoming, lang string, out Responder) (bool, error)
+	intake  *intakeFeature
 }
 
 // commandFunc handles a command.
@@ -195,7 +199,7 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 			return err
 		}
-		return out.Send(ctx, Reply{Text: calcTexts.cancelled.in(lang)})
+		return out.Send(ctx, Reply{Text: texts.cancelled.in(lang)})
 	case "lang", "language":
 		switch arg := strings.ToLower(strings.TrimSpace(in.Args)); arg {
 		case "zh", "en":
@@ -351,6 +355,11 @@ func feedbackButtons(id, lang string) [][]Button {
 func (c *Conversation) text(ctx context.Context, in Incoming, lang string, out Responder) error {
 	if handled, err := c.inFlow(ctx, in, lang, out); handled || err != nil {
 		return err
+	}
+	for _, intent := range c.intents {
+		if handled, err := intent(ctx, in, lang, out); handled || err != nil {
+			return err
+		}
 	}
 	return c.question(ctx, in, lang, out)
 }

@@ -47,6 +47,9 @@ type Incoming struct {
 	Addressed bool
 	// Files are the ids of photos or documents sent.
 	Files []File
+	// ReplyToUserID is the author of the message this one replies to (0:
+	// not a reply), e.g. for "/mediator add" as a reply.
+	ReplyToUserID int64
 }
 
 // File is a photo or document a user sent, by the channel's id.
@@ -91,6 +94,15 @@ type Responder interface {
 // group, a worker told of a change to their ticket, a relayed message.
 type Messenger interface {
 	SendTo(ctx context.Context, chatID int64, r Reply) error
+}
+
+// MessengerFunc adapts a function to Messenger (to bind a channel that is
+// made after the conversation).
+type MessengerFunc func(ctx context.Context, chatID int64, r Reply) error
+
+// SendTo calls f.
+func (f MessengerFunc) SendTo(ctx context.Context, chatID int64, r Reply) error {
+	return f(ctx, chatID, r)
 }
 
 // Downloader fetches a file a user sent (an entry uploaded by an admin).

@@ -292,6 +292,9 @@ func (t *Transport) fillFrom(in *bot.Incoming, m *models.Message) {
 	if m.From != nil {
 		in.UserID, in.LangCode = m.From.ID, m.From.LanguageCode
 	}
+	if m.ReplyToMessage != nil && m.ReplyToMessage.From != nil {
+		in.ReplyToUserID = m.ReplyToMessage.From.ID
+	}
 }
 
 func chatType(t models.ChatType) bot.ChatType {

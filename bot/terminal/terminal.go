@@ -24,6 +24,13 @@ const (
 	UserID = 1
 )
 
+// Messenger shows messages meant for other chats (the mediators' group, a
+// worker) in the terminal, where everyone is the same person.
+func Messenger(out io.Writer) bot.Messenger {
+	r := &responder{out: out}
+	return bot.MessengerFunc(r.SendTo)
+}
+
 // Run reads lines from in until it ends (or ctx does) and prints the bot's
 // replies to out. lang is the user's client language ("zh" or "en").
 func Run(ctx context.Context, conv *bot.Conversation, in io.Reader, out io.Writer, lang string) error {

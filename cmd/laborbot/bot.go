@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -18,12 +19,20 @@ import (
 	"github.com/laborbot/laborbot/bot"
 	"github.com/laborbot/laborbot/bot/telegram"
 	"github.com/laborbot/laborbot/bot/terminal"
+	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/redis"
 )
 
+// store is everything laborbot keeps: both the embedded and the Redis store
+// implement all of it.
+type store interface {
+	bot.Store
+	intake.Store
+}
+
 // openStore opens Redis when REDIS_URL is set, else the embedded file
 // DATA_DIR/laborbot.db.
-func openStore(ctx context.Context, cfg Config) (bot.Store, string, error) {
+func openStore(ctx context.Context, cfg Config) (store, string, error) {
 	if cfg.RedisURL != "" {
 		s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 		if err != nil {
@@ -59,13 +68,28 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)
-	conv := bot.NewConversation(engine, store, metrics, m.Logger)
+	sealer, err := intake.NewSealer(cfg.DataKey)
+	if err != nil {
+		return fmt.Errorf("DATA_KEY: %w", err)
+	}
+	tickets := intake.NewService(store, intake.Options{Admins: cfg.AdminIDs, Sealer: sealer, Logger: m.Logger})
+	// The Telegram transport is made after the conversation it serves, so
+	// the conversation reaches other chats through this late binding.
+	var tg *telegram.Transport
+	messenger := bot.Messenger(bot.MessengerFunc(func(ctx context.Context, chatID int64, r bot.Reply) error {
+		return tg.SendTo(ctx, chatID, r)
+	}))
+	if cmd == "chat" {
+		messenger = terminal.Messenger(m.Stdout)
+	}
+	conv := bot.NewConversation(engine, store, metrics, m.Logger,
+		bot.WithIntake(tickets, sealer, messenger, cfg.MediatorChatID))
 
 	if cmd == "chat" {
 		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))
 	}
 
-	tg, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+	tg, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate,
 		Logger: m.Logger, Metrics: metrics}, conv)
 	if err != nil {
@@ -102,6 +126,16 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		m.OnReady(ln.Addr().String())
 	}
 
+	// Notifications (new tickets to the mediators, changes to workers) come
+	// from the store's queue; each replica is one consumer of the group.
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		host, _ := os.Hostname()
+		if err := conv.RunNotifications(ctx, fmt.Sprintf("%s-%d", host, os.Getpid())); err != nil && ctx.Err() == nil {
+			m.Logger.Error("notifications stopped", "err", err)
+		}
+	}()
 	runErr := make(chan error, 1)
 	go func() { runErr <- tg.Run(ctx) }()
 	select {
@@ -116,6 +150,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		m.Logger.Warn("HTTP shutdown", "err", serr)
 	}
+	<-notifyDone
 	m.Logger.Info("laborbot stopped")
 	return err
 }
