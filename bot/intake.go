@@ -342,16 +342,17 @@ func (c *Conversation) deleteDataConfirm(ctx context.Context, in Incoming, arg, 
 	if arg != "yes" {
 		return out.Send(ctx, Reply{Text: intakeTexts.deleteCancelled.in(lang)})
 	}
-	n, err := c.intake.svc.DeleteWorkerData(ctx, in.UserID)
-	if err != nil {
-		return err
-	}
-	// What the bot itself keeps about the user goes too: the form in
-	// progress and the language setting.
+	// What the bot itself keeps about the user goes first (the form in
+	// progress, the language setting), so that the store's purge of freed
+	// space that DeleteWorkerData ends with covers it too.
 	if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 		return err
 	}
 	if err := c.store.DeletePrefs(ctx, in.UserID); err != nil {
+		return err
+	}
+	n, err := c.intake.svc.DeleteWorkerData(ctx, in.UserID)
+	if err != nil {
 		return err
 	}
 	return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.deleted.in(lang), n)})

@@ -136,6 +136,22 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 			m.Logger.Error("notifications stopped", "err", err)
 		}
 	}()
+	// Personal data of cases that ended long ago is erased, as the consent
+	// text promises; once at start and then daily.
+	go func() {
+		for {
+			if n, err := tickets.PurgeExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				m.Logger.Error("purging expired personal data", "err", err)
+			} else if n > 0 {
+				m.Logger.Info("expired personal data erased", "tickets", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(24 * time.Hour):
+			}
+		}
+	}()
 	runErr := make(chan error, 1)
 	go func() { runErr <- tg.Run(ctx) }()
 	select {

@@ -224,3 +224,23 @@ func TestE2EInterviewResumesAndDataDeletion(t *testing.T) {
 		}
 	}
 }
+
+func TestExportCLI(t *testing.T) {
+	dataDir := t.TempDir()
+	tg := telegramtest.NewServer(t, testToken)
+	r := startBot(t, tg, map[string]string{"DATA_DIR": dataDir})
+	const chat = 720
+	fileComplaint(t, tg, chat)
+	pressWait(t, tg, chat, chat, "ik|submit", "#1")
+	r.stop()
+	out, _, err := runMain(t, "", map[string]string{"DATA_DIR": dataDir}, "export", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"number": 1`) && !strings.Contains(out, `"number":1`) {
+		t.Errorf("export lacks ticket 1: %s", out)
+	}
+	if _, errOut, err := runMain(t, "", map[string]string{"DATA_DIR": dataDir}, "export", "--format", "xml"); err == nil || errOut == "" {
+		t.Error("a bad format was accepted")
+	}
+}

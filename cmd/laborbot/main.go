@@ -41,6 +41,10 @@ Usage:
                                       answer one question ("-" reads one per line from stdin, JSON out)
   laborbot eval [--file dev.jsonl] [--laws]
                                       measure retrieval (hit@3, MRR) on an evaluation set
+  laborbot export [--format csv|json] [--out FILE]
+                                      write all tickets for the court's mediation platform and the union's records
+  laborbot kb validate|export|import PATH
+                                      check entry files, export the published knowledge base, import files into it
   laborbot calc KIND [flags]          compute severance, overtime, double wages, leave, injury, deadlines, minimum wage
   laborbot help                       this text
 
@@ -93,6 +97,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runEval(ctx, cfg, args)
 	case "run", "chat":
 		return m.runBot(ctx, cfg, cmd, args)
+	case "export":
+		return m.runExport(ctx, cfg, args)
+	case "kb":
+		return m.runKB(ctx, cfg, args)
 	}
 	fmt.Fprintf(m.Stderr, "laborbot: unknown command %q\n\n%s", cmd, usage)
 	return errUsage
