@@ -42,6 +42,10 @@ type Conversation struct {
 	// is taken as a question.
 	intents []func(ctx context.Context, in Incoming, lang string, out Responder) (bool, error)
 	intake  *intakeFeature
+	kb      *kbFeature
+	// answerObservers see every answer (to collect what the knowledge base
+	// misses).
+	answerObservers []func(ctx context.Context, ans *knowledge.Answer)
 }
 
 // commandFunc handles a command.
@@ -315,6 +319,14 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		if !ok || vote != "+" && vote != "-" {
 			break
 		}
+		id, qhash, _ := strings.Cut(id, "|")
+		if vote == "-" && c.kb != nil {
+			if q, ok := c.kb.recall(qhash); ok {
+				if err := c.kb.admin.RecordGap(ctx, q.question, q.lang, knowledge.GapThumbsDown); err != nil {
+					c.log.Warn("recording a 👎 gap failed", "err", err)
+				}
+			}
+		}
 		f := Feedback{AnswerID: id, EntryID: id, Lang: lang, Helpful: vote == "+", At: c.now()}
 		if err := c.store.AddFeedback(ctx, f); err != nil {
 			return err
@@ -454,7 +466,7 @@ func (c *Conversation) typingAfter(ctx context.Context, out Responder, delay tim
 func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
 	r := Reply{Text: ans.Text}
 	if ans.Covered && len(ans.Sources) > 0 {
-		r.Buttons = feedbackButtons(ans.Sources[0].ID, ans.Lang)
+		r.Buttons = feedbackButtons(ans.Sources[0].ID+"|"+questionHash(ans.Question, ans.Lang), ans.Lang)
 	}
 	for _, f := range c.answerButtons {
 		if row := f(ans, ans.Lang); len(row) > 0 {
@@ -465,6 +477,9 @@ func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
 }
 
 func (c *Conversation) observe(ans *knowledge.Answer) {
+	for _, o := range c.answerObservers {
+		o(context.Background(), ans)
+	}
 	c.metrics.Answers.WithLabelValues(string(ans.Mode)).Inc()
 	if ans.LLMDuration > 0 {
 		c.metrics.LLMLatency.Observe(ans.LLMDuration.Seconds())

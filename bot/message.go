@@ -118,3 +118,11 @@ type Stream interface {
 	// Finish replaces the draft with the final reply.
 	Finish(ctx context.Context, r Reply) error
 }
+
+// DownloaderFunc adapts a function to Downloader.
+type DownloaderFunc func(ctx context.Context, fileID string) ([]byte, error)
+
+// Download calls f.
+func (f DownloaderFunc) Download(ctx context.Context, fileID string) ([]byte, error) {
+	return f(ctx, fileID)
+}

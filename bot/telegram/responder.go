@@ -25,7 +25,8 @@ import (
 // messages a second overall, one a second per chat (short bursts are
 // tolerated) and 20 a minute per group.
 type limits struct {
-	global *rate.Limiter
+	perChat rate.Limit
+	global  *rate.Limiter
 	mu     sync.Mutex
 	chats  map[int64]*chatLimit
 }
@@ -35,8 +36,8 @@ type chatLimit struct {
 	used time.Time
 }
 
-func newLimits(perSecond float64) *limits {
-	return &limits{global: rate.NewLimiter(rate.Limit(perSecond), max(int(perSecond), 1)), chats: map[int64]*chatLimit{}}
+func newLimits(perSecond, perChat float64) *limits {
+	return &limits{perChat: rate.Limit(perChat), global: rate.NewLimiter(rate.Limit(perSecond), max(int(perSecond), 1)), chats: map[int64]*chatLimit{}}
 }
 
 func (l *limits) wait(ctx context.Context, chatID int64, group bool) error {
@@ -51,9 +52,9 @@ func (l *limits) wait(ctx context.Context, chatID int64, group bool) error {
 				}
 			}
 		}
-		lim := rate.NewLimiter(1, 3)
+		lim := rate.NewLimiter(l.perChat, 3)
 		if group {
-			lim = rate.NewLimiter(rate.Every(3*time.Second), 3)
+			lim = rate.NewLimiter(l.perChat/3, 3)
 		}
 		c = &chatLimit{l: lim}
 		l.chats[chatID] = c

@@ -38,6 +38,9 @@ type Options struct {
 	// MaxRate is the most messages a second the bot sends overall (default
 	// 30, Telegram's limit for ordinary bots; raise it for paid broadcasts).
 	MaxRate float64
+	// ChatRate is the most messages a second to one private chat (default
+	// 1; a group gets a third of it, 20 a minute). Tests raise it.
+	ChatRate float64
 	Logger  *slog.Logger
 	Metrics *bot.Metrics
 }
@@ -74,7 +77,10 @@ func New(ctx context.Context, opts Options, conv *bot.Conversation) (*Transport,
 	if opts.MaxRate <= 0 {
 		opts.MaxRate = 30
 	}
-	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate), log: opts.Logger}
+	if opts.ChatRate <= 0 {
+		opts.ChatRate = 1
+	}
+	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate, opts.ChatRate), log: opts.Logger}
 	t.disp = newDispatcher(t.handle, func(in bot.Incoming) {
 		opts.Metrics.Errors.WithLabelValues("flood").Inc()
 		t.log.Warn("chat backlog full; update dropped", "update_id", in.UpdateID)

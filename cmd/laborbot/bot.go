@@ -20,6 +20,7 @@ import (
 	"github.com/laborbot/laborbot/bot/telegram"
 	"github.com/laborbot/laborbot/bot/terminal"
 	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/redis"
 )
 
@@ -28,6 +29,7 @@ import (
 type store interface {
 	bot.Store
 	intake.Store
+	knowledge.Store
 }
 
 // openStore opens Redis when REDIS_URL is set, else the embedded file
@@ -82,15 +84,46 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if cmd == "chat" {
 		messenger = terminal.Messenger(m.Stdout)
 	}
+	// The knowledge base as published by admins, kept current on every
+	// replica.
+	kbAdmin, err := newKBAdmin(ctx, cfg, store, engine, m.Logger)
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := kbAdmin.Follow(ctx); err != nil && ctx.Err() == nil {
+			m.Logger.Error("following knowledge-base changes stopped", "err", err)
+		}
+	}()
+	roleOf := func(ctx context.Context, userID int64) (knowledge.Role, error) {
+		p, err := tickets.Principal(ctx, userID)
+		if err != nil {
+			return knowledge.RoleNone, err
+		}
+		switch p.Role {
+		case intake.RoleAdmin:
+			return knowledge.RoleAdmin, nil
+		case intake.RoleMediator:
+			return knowledge.RoleMediator, nil
+		}
+		return knowledge.RoleNone, nil
+	}
+	downloader := bot.DownloaderFunc(func(ctx context.Context, fileID string) ([]byte, error) {
+		if tg == nil {
+			return nil, errors.New("files can only be sent through Telegram")
+		}
+		return tg.Download(ctx, fileID)
+	})
 	conv := bot.NewConversation(engine, store, metrics, m.Logger,
-		bot.WithIntake(tickets, sealer, messenger, cfg.MediatorChatID))
+		bot.WithIntake(tickets, sealer, messenger, cfg.MediatorChatID),
+		bot.WithKnowledgeAdmin(kbAdmin, roleOf, downloader))
 
 	if cmd == "chat" {
 		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))
 	}
 
 	tg, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate, ChatRate: m.ChatRate,
 		Logger: m.Logger, Metrics: metrics}, conv)
 	if err != nil {
 		return err

@@ -52,7 +52,7 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string) *run
 	logs := &syncBuffer{}
 	ready := make(chan string, 1)
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Environ: full,
-		OnReady: func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second}
+		OnReady: func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second, ChatRate: chatRate(env)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, nil) }()
@@ -88,6 +88,15 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string) *run
 	}
 	t.Cleanup(r.stop)
 	return r
+}
+
+// chatRate is the per-chat pace for a test bot: real (1/s) unless the test
+// asks for a fast one ("fast": "1" in env, for long interviews).
+func chatRate(env map[string]string) float64 {
+	if env["fast"] != "" {
+		return 50
+	}
+	return 0
 }
 
 func (r *running) get(t *testing.T, path string) (int, string) {
@@ -358,7 +367,7 @@ func TestE2ECalcMatchesCLI(t *testing.T) {
 		t.Fatalf("CLI output %q: %v", cli.String(), err)
 	}
 
-	r := startBot(t, nil, nil)
+	r := startBot(t, nil, map[string]string{"fast": "1"})
 	tg := r.tg
 	const chat = 507
 	tg.PushUpdate(telegramtest.TextMessage(chat, chat, "/calc"))

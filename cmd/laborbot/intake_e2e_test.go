@@ -103,7 +103,7 @@ func fileComplaint(t *testing.T, tg *telegramtest.Server, chat int64) {
 }
 
 func TestE2EComplaintToSettlement(t *testing.T) {
-	r := startBot(t, nil, map[string]string{"ADMIN_IDS": "900", "MEDIATOR_CHAT_ID": "-100500"})
+	r := startBot(t, nil, map[string]string{"ADMIN_IDS": "900", "MEDIATOR_CHAT_ID": "-100500", "fast": "1"})
 	tg := r.tg
 	// The admin makes 901 a mediator.
 	say(t, tg, adminID, "/mediator add 901", "901")
@@ -185,7 +185,7 @@ func TestE2EComplaintToSettlement(t *testing.T) {
 func TestE2EInterviewResumesAndDataDeletion(t *testing.T) {
 	dataDir := t.TempDir()
 	tg := telegramtest.NewServer(t, testToken)
-	env := map[string]string{"DATA_DIR": dataDir, "MEDIATOR_CHAT_ID": "-100500"}
+	env := map[string]string{"DATA_DIR": dataDir, "MEDIATOR_CHAT_ID": "-100500", "fast": "1"}
 	r := startBot(t, tg, env)
 	const chat = 710
 	say(t, tg, chat, "我要投诉", "同意")
@@ -228,7 +228,7 @@ func TestE2EInterviewResumesAndDataDeletion(t *testing.T) {
 func TestExportCLI(t *testing.T) {
 	dataDir := t.TempDir()
 	tg := telegramtest.NewServer(t, testToken)
-	r := startBot(t, tg, map[string]string{"DATA_DIR": dataDir})
+	r := startBot(t, tg, map[string]string{"DATA_DIR": dataDir, "fast": "1"})
 	const chat = 720
 	fileComplaint(t, tg, chat)
 	pressWait(t, tg, chat, chat, "ik|submit", "#1")

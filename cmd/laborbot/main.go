@@ -66,6 +66,9 @@ type Main struct {
 	OnReady func(httpAddr string)
 	// PollTimeout overrides Telegram's long-polling timeout (tests).
 	PollTimeout time.Duration
+	// ChatRate overrides the per-chat message rate (tests that walk through
+	// a long interview).
+	ChatRate float64
 }
 
 // Run reads the configuration and runs the subcommand in args.
