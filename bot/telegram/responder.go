@@ -27,8 +27,8 @@ import (
 type limits struct {
 	perChat rate.Limit
 	global  *rate.Limiter
-	mu     sync.Mutex
-	chats  map[int64]*chatLimit
+	mu      sync.Mutex
+	chats   map[int64]*chatLimit
 }
 
 type chatLimit struct {

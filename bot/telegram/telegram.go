@@ -41,8 +41,8 @@ type Options struct {
 	// ChatRate is the most messages a second to one private chat (default
 	// 1; a group gets a third of it, 20 a minute). Tests raise it.
 	ChatRate float64
-	Logger  *slog.Logger
-	Metrics *bot.Metrics
+	Logger   *slog.Logger
+	Metrics  *bot.Metrics
 }
 
 // Transport is the bot on Telegram.
