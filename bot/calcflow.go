@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/laborbot/laborbot/calc"
@@ -47,7 +48,8 @@ func (c *Conversation) saveState(ctx context.Context, chatID int64, st *chatStat
 	return c.store.SetChatState(ctx, chatID, raw)
 }
 
-var calcTexts = struct{ menu, cancelled, skip, cancel, yes, no, restart, private text }{
+var calcTexts = struct{ menu, cancelled, skip, cancel, yes, no, restart, private, complain text }{
+	complain:  text{"📝 用这个金额申请工会调解", "📝 Ask the union to mediate for this amount"},
 	menu:      text{"选择一个计算器（结果附计算过程和法条）：", "Choose a calculator (results come with the formula and the articles):"},
 	cancelled: text{"已取消计算。", "Calculation cancelled."},
 	skip:      text{"跳过", "Skip"},
@@ -176,7 +178,12 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 	if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 		return err
 	}
-	return out.Send(ctx, Reply{Text: res.Render(lang) + "\n" + knowledge.Disclaimer(lang)})
+	reply := Reply{Text: res.Render(lang) + "\n" + knowledge.Disclaimer(lang)}
+	if c.intake != nil && res.HasAmount() && res.Unit == calc.UnitYuan && res.Fen > 0 {
+		// The figure can go straight onto a complaint as the amount claimed.
+		reply.Buttons = [][]Button{{{Text: calcTexts.complain.in(lang), Data: "complain|" + strconv.FormatInt(res.Fen, 10)}}}
+	}
+	return out.Send(ctx, reply)
 }
 
 func inputMessage(err error, lang string) string {

@@ -231,3 +231,15 @@ func TestConversationTopics(t *testing.T) {
 		t.Errorf("entry shown without its legal basis: %s", out.last())
 	}
 }
+
+// TestCancelSaysSomething guards against a user-facing text left empty.
+func TestCancelSaysSomething(t *testing.T) {
+	conv, _ := newConv(t)
+	out := &recorder{}
+	if err := conv.Handle(context.Background(), command("cancel", ""), out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out.last()) == "" {
+		t.Error("/cancel answered with an empty message")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -44,9 +45,15 @@ func WithIntake(svc *intake.Service, sealer intake.Sealer, messenger Messenger, 
 		c.commands["export"] = c.export
 		c.commands["mediator"] = c.mediator
 		c.commands["deletedata"] = c.deleteData
-		c.callbacks["complain"] = func(ctx context.Context, in Incoming, _, lang string, out Responder) error {
+		c.callbacks["complain"] = func(ctx context.Context, in Incoming, arg, lang string, out Responder) error {
 			if err := out.Ack(ctx, ""); err != nil {
 				return err
+			}
+			// "complain|FEN" comes from a calculator's result: the amount
+			// rides on the consent button until there is an interview to
+			// hold it (nothing is stored before consent).
+			if fen, err := strconv.ParseInt(arg, 10, 64); err == nil && fen > 0 {
+				return c.showConsent(ctx, in, lang, out, fen)
 			}
 			return c.startComplaint(ctx, in, lang, out)
 		}
@@ -135,10 +142,30 @@ func (c *Conversation) startComplaint(ctx context.Context, in Incoming, lang str
 	if in.ChatType == ChatGroup {
 		return out.Send(ctx, Reply{Text: intakeTexts.group.in(lang), Buttons: c.privateLink(lang, "complain")})
 	}
-	// Consent comes first and nothing is stored before it: the consent
-	// question is shown from a fresh interview that is not saved.
-	iv := intake.NewInterview()
-	return c.showInterview(ctx, iv, lang, out, "")
+	return c.showConsent(ctx, in, lang, out, 0)
+}
+
+// showConsent asks for consent first; nothing is stored before it, so the
+// question is shown from a fresh interview that is not saved. claimedFen, a
+// calculator's figure, travels in the Agree button's data.
+func (c *Conversation) showConsent(ctx context.Context, in Incoming, lang string, out Responder, claimedFen int64) error {
+	if in.ChatType == ChatGroup {
+		return out.Send(ctx, Reply{Text: intakeTexts.group.in(lang), Buttons: c.privateLink(lang, "complain")})
+	}
+	p := intake.NewInterview().Prompt(lang)
+	var rows [][]Button
+	for _, row := range p.Options {
+		var r []Button
+		for _, o := range row {
+			data := "ik|" + o.Value
+			if o.Value == intake.PressAgree && claimedFen > 0 {
+				data += ":" + strconv.FormatInt(claimedFen, 10)
+			}
+			r = append(r, Button{Text: o.Label, Data: data})
+		}
+		rows = append(rows, r)
+	}
+	return out.Send(ctx, Reply{Text: p.Text, Buttons: rows})
 }
 
 func (c *Conversation) showInterview(ctx context.Context, iv *intake.Interview, lang string, out Responder, prefix string) error {
@@ -206,7 +233,7 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 		return out.Send(ctx, Reply{Text: intakeTexts.cancelled.in(lang)})
 	case iv == nil && arg == intake.PressDecline:
 		return out.Send(ctx, Reply{Text: intakeTexts.declined.in(lang)})
-	case iv == nil && arg == intake.PressAgree:
+	case iv == nil && (arg == intake.PressAgree || strings.HasPrefix(arg, intake.PressAgree+":")):
 		iv = intake.NewInterview()
 		now := c.now()
 		if err := iv.Consent(now); err != nil {
@@ -214,6 +241,11 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 		}
 		if err := c.intake.svc.RecordConsent(ctx, in.UserID, now); err != nil {
 			return err
+		}
+		if _, fenText, ok := strings.Cut(arg, ":"); ok {
+			if fen, err := strconv.ParseInt(fenText, 10, 64); err == nil && fen > 0 {
+				iv.PrefillClaimed(calc.Result{Kind: "calc", Unit: calc.UnitYuan, Fen: fen, Exact: big.NewRat(fen, 100)})
+			}
 		}
 	case iv == nil:
 		return out.Send(ctx, Reply{Text: texts.expired.in(lang)})

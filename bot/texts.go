@@ -46,4 +46,5 @@ var texts = struct {
 	expired:          text{"这个按钮已失效，请重新提问。", "This button has expired. Please ask again."},
 	errorReply:       text{"抱歉，出了点问题，请稍后再试。急事请拨打工会热线 12351。", "Sorry, something went wrong. Please try again later. If it's urgent, call the union hotline 12351."},
 	openPrivate:      text{"私聊机器人", "Message me privately"},
+	cancelled:        text{"已取消，填写到一半的内容已删除。", "Cancelled; anything half-filled has been deleted."},
 }

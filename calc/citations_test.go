@@ -19,7 +19,12 @@ func lawsDir(t *testing.T) string {
 		dir = filepath.Join("..", "..", "shared", "laws")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Fatalf("statute texts not found at %s (set LAWS_DIR): %v", dir, err)
+		// In CI the texts must be there; elsewhere (a fresh clone without
+		// shared/) the test says why it does not run.
+		if os.Getenv("CI") != "" {
+			t.Fatalf("statute texts not found at %s (set LAWS_DIR): %v", dir, err)
+		}
+		t.Skipf("statute texts not found at %s (set LAWS_DIR to run this test): %v", dir, err)
 	}
 	return dir
 }

@@ -389,6 +389,27 @@ func TestE2ECalcMatchesCLI(t *testing.T) {
 	if !strings.Contains(res.Text(), wantText) {
 		t.Errorf("Telegram result differs from the CLI's %s:\n%s", wantText, res.Text())
 	}
+	// The figure goes onto a complaint: after consent, the amount claimed
+	// is offered pre-filled for the worker to confirm.
+	kb := telegramtest.ReplyMarkup(res)
+	if kb == nil || !strings.HasPrefix(kb.InlineKeyboard[0][0].CallbackData, "complain|") {
+		t.Fatalf("no complaint button under the result: %+v", kb)
+	}
+	consent := pressWait(t, tg, chat, chat, kb.InlineKeyboard[0][0].CallbackData, "同意")
+	agree := telegramtest.ReplyMarkup(consent).InlineKeyboard[0][0].CallbackData
+	pressWait(t, tg, chat, chat, agree, "(1/16)")
+	pressWait(t, tg, chat, chat, "ik|type:dismissal", "(1/16)")
+	pressWait(t, tg, chat, chat, "ik|next", "(2/16)")
+	for _, a := range []struct{ text, want string }{{"某某物流公司", "(3/16)"}, {"四川", "(4/16)"}, {"成都", "(5/16)"},
+		{"金牛", "(6/16)"}, {"2019-07-15", "(7/16)"}, {"2024-02-10", "(8/16)"}} {
+		say(t, tg, chat, a.text, a.want)
+	}
+	claimed := say(t, tg, chat, "12500", "(9/16)")
+	if !strings.Contains(claimed.Text(), wantText) {
+		t.Errorf("the amount claimed is not pre-filled with %s:\n%s", wantText, claimed.Text())
+	}
+	say(t, tg, chat, "/cancel", "取消")
+
 	// A bad answer gets a clear message and the same question again.
 	tg.PushUpdate(telegramtest.TextMessage(chat, chat, "/calc"))
 	menu = tg.WaitFor(t, wait, func(c telegramtest.Call) bool {
