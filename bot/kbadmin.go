@@ -85,10 +85,12 @@ func (f *kbFeature) recall(h string) (gapQuestion, bool) {
 var kbTexts = struct {
 	usage, refused, problems, preview, publish, cancel, published, unchanged, cancelled, noPending,
 	statuteDone, suggested, noDrafts, noGaps, disabled, enabled, notFound, rolledBack, gapsHead,
-	draftsHead, download text
+	draftsHead, download, sendEdited, draftEdited text
 }{
-	usage: text{"用法：\n/kb list [主题]\n/kb show ID\n/kb get ID\n/kb history ID\n/kb rollback ID 版本\n/kb disable ID\n/kb enable ID\n/kb drafts\n/kb publishdraft 编号 · /kb reject 编号\n/kb gaps\n/kb suggest（后面接条目全文）\n发送 .md 或 .zip 文件可以新增或修改条目；发送法规文件可以新增或替换法规。",
-		"Usage:\n/kb list [topic]\n/kb show ID\n/kb get ID\n/kb history ID\n/kb rollback ID VERSION\n/kb disable ID\n/kb enable ID\n/kb drafts\n/kb publishdraft N · /kb reject N\n/kb gaps\n/kb suggest (followed by the entry text)\nSend a .md or .zip file to add or change entries, or a statute file to add or replace a statute."},
+	sendEdited:  text{"请发送修改后的草稿 #%d 文件（.md）。", "Send the edited file (.md) for draft #%d."},
+	draftEdited: text{"✅ 草稿 #%d 已更新。可以 /kb publishdraft %d 发布。", "✅ Draft #%d updated. Publish it with /kb publishdraft %d."},
+	usage: text{"用法：\n/kb list [主题]\n/kb show ID\n/kb get ID\n/kb history ID\n/kb rollback ID 版本\n/kb disable ID\n/kb enable ID\n/kb drafts\n/kb draft 编号 · /kb editdraft 编号\n/kb publishdraft 编号 · /kb reject 编号\n/kb gaps\n/kb suggest（后面接条目全文）\n发送 .md 或 .zip 文件可以新增或修改条目；发送法规文件可以新增或替换法规。",
+		"Usage:\n/kb list [topic]\n/kb show ID\n/kb get ID\n/kb history ID\n/kb rollback ID VERSION\n/kb disable ID\n/kb enable ID\n/kb drafts\n/kb draft N · /kb editdraft N\n/kb publishdraft N · /kb reject N\n/kb gaps\n/kb suggest (followed by the entry text)\nSend a .md or .zip file to add or change entries, or a statute file to add or replace a statute."},
 	refused:     text{"只有工会管理员可以修改知识库，没有做任何改动。", "Only union admins can change the knowledge base; nothing was changed."},
 	problems:    text{"❌ 文件有以下问题，没有做任何改动：", "❌ The file has these problems; nothing was changed:"},
 	preview:     text{"预览（确认后发布）：", "Preview (publish to make it live):"},
@@ -271,6 +273,27 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 			rows = append(rows, []Button{{Text: "✅ #" + id, Data: "kb|pd|" + id}, {Text: "❌ #" + id, Data: "kb|rd|" + id}})
 		}
 		return out.Send(ctx, Reply{Text: b.String(), Buttons: rows})
+	case "draft", "editdraft":
+		if len(args) != 1 {
+			break
+		}
+		id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
+		if err != nil {
+			break
+		}
+		d, err := a.Draft(ctx, actor, id)
+		if err != nil {
+			return c.kbError(ctx, err, lang, out)
+		}
+		if sub == "draft" {
+			return out.SendFile(ctx, fmt.Sprintf("draft-%d.md", id), []byte(d.Source), d.Title)
+		}
+		// The next file this admin sends replaces the draft's text.
+		raw, _ := json.Marshal(id)
+		if err := c.saveState(ctx, in.ChatID, &chatState{Flow: "kbdraftedit", Data: raw}); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(kbTexts.sendEdited.in(lang), id)})
 	case "publishdraft", "reject":
 		if len(args) != 1 {
 			break
@@ -364,6 +387,23 @@ func (c *Conversation) kbUpload(ctx context.Context, in Incoming, lang string, o
 		return out.Send(ctx, Reply{Text: kbTexts.download.in(lang)})
 	}
 	a := c.kb.admin
+	if st, err := c.loadState(ctx, in.ChatID); err == nil && st != nil && st.Flow == "kbdraftedit" {
+		var id int64
+		if json.Unmarshal(st.Data, &id) == nil && id > 0 {
+			if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
+				return err
+			}
+			_, bundle, err := a.EditDraft(ctx, actor, id, f.Name, data)
+			if err != nil {
+				return c.kbError(ctx, err, lang, out)
+			}
+			text := fmt.Sprintf(kbTexts.draftEdited.in(lang), id, id)
+			if bundle != nil && len(bundle.Problems) > 0 {
+				text += "\n\n" + kbTexts.problems.in(lang) + "\n" + problemList(bundle.Problems)
+			}
+			return out.Send(ctx, Reply{Text: text})
+		}
+	}
 	if knowledge.IsStatuteFile(data) {
 		sf, err := a.PutStatute(ctx, actor, f.Name, data)
 		if err != nil {

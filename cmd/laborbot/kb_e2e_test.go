@@ -169,3 +169,30 @@ func TestE2ETwoReplicasOnRedis(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestE2EKnowledgeDraftsAndStatutes: a mediator proposes an entry, an admin
+// edits and publishes it; a statute file becomes citable.
+func TestE2EKnowledgeDraftsAndStatutes(t *testing.T) {
+	r := startBot(t, nil, map[string]string{"ADMIN_IDS": "900", "fast": "1"})
+	tg := r.tg
+	say(t, tg, adminID, "/mediator add 901", "901")
+	before := len(tg.Sent(mediatorID))
+	upload(t, tg, mediatorID, "f-draft", "entry.md", platformEntry("骑手押金草稿"))
+	waitNew(t, tg, mediatorID, before, "草稿 #1")
+	say(t, tg, adminID, "/kb drafts", "骑手押金草稿")
+	say(t, tg, adminID, "/kb editdraft 1", "修改后")
+	before = len(tg.Sent(adminID))
+	upload(t, tg, adminID, "f-draft2", "entry.md", platformEntry("骑手装备押金（已审核）"))
+	waitNew(t, tg, adminID, before, "已更新")
+	say(t, tg, adminID, "/kb publishdraft 1", "已发布")
+	say(t, tg, 733, "外卖站点收我头盔押金合法吗", "已审核")
+	// A mediator cannot publish.
+	say(t, tg, mediatorID, "/kb publishdraft 1", "只有工会管理员")
+
+	// A new statute: its article can be asked for by name at once.
+	statute := "# 某某省劳动者权益保护条例\n\n2026年1月1日 某某省人民代表大会常务委员会通过\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了保护劳动者合法权益，制定本条例。\n\n第二条 用人单位应当按月足额支付工资。\n"
+	before = len(tg.Sent(adminID))
+	upload(t, tg, adminID, "f-law", "law.md", statute)
+	waitNew(t, tg, adminID, before, "法规已更新")
+	say(t, tg, 733, "某某省劳动者权益保护条例第二条", "按月足额支付工资")
+}
