@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -436,18 +435,7 @@ func formatYuan(v float64) string {
 
 // TestE2ERedis runs the basic conversation with everything in Redis.
 func TestE2ERedis(t *testing.T) {
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	if !redisReachable(url) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s is unreachable (CI is set)", url)
-		}
-		t.Skipf("Redis at %s is unreachable", url)
-	}
-	prefix := fmt.Sprintf("laborbot-e2e-%d:", time.Now().UnixNano())
-	t.Cleanup(func() { deleteRedisKeys(url, prefix) })
+	url, prefix := testRedis(t, "laborbot-e2e")
 	r := startBot(t, nil, map[string]string{"REDIS_URL": url, "REDIS_PREFIX": prefix})
 	tg := r.tg
 	const chat = 508

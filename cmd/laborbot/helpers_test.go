@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"sync"
+	"testing"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -52,4 +55,24 @@ func deleteRedisKeys(url, prefix string) {
 	for iter.Next(ctx) {
 		c.Del(ctx, iter.Val())
 	}
+}
+
+// testRedis returns the Redis to test against (REDIS_URL, default the local
+// server) and a key prefix of the test's own, removed when it ends. When
+// Redis is unreachable the test fails in CI and is skipped elsewhere.
+func testRedis(t *testing.T, name string) (url, prefix string) {
+	t.Helper()
+	url = os.Getenv("REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	if !redisReachable(url) {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Redis at %s is unreachable (CI is set)", url)
+		}
+		t.Skipf("Redis at %s is unreachable", url)
+	}
+	prefix = fmt.Sprintf("%s-%d:", name, time.Now().UnixNano())
+	t.Cleanup(func() { deleteRedisKeys(url, prefix) })
+	return url, prefix
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -127,18 +125,7 @@ func TestE2EKnowledgeGaps(t *testing.T) {
 // TestE2ETwoReplicasOnRedis runs two bot processes on one Redis: an entry
 // published through one is found by the other.
 func TestE2ETwoReplicasOnRedis(t *testing.T) {
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	if !redisReachable(url) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s is unreachable (CI is set)", url)
-		}
-		t.Skipf("Redis at %s is unreachable", url)
-	}
-	prefix := fmt.Sprintf("laborbot-e2e-%d:", time.Now().UnixNano())
-	t.Cleanup(func() { deleteRedisKeys(url, prefix) })
+	url, prefix := testRedis(t, "laborbot-e2e")
 	env := map[string]string{"REDIS_URL": url, "REDIS_PREFIX": prefix, "ADMIN_IDS": "900", "fast": "1"}
 	a := startBot(t, nil, env)
 	b := startBot(t, nil, env)

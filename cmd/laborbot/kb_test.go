@@ -260,18 +260,7 @@ func TestKBImportExport(t *testing.T) {
 // replica's reload for the same cores and measure the test machine rather
 // than the notification and reload path.
 func TestKBTwoReplicasRedis(t *testing.T) {
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	if !redisReachable(url) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s is unreachable (CI is set)", url)
-		}
-		t.Skipf("Redis at %s is unreachable", url)
-	}
-	prefix := fmt.Sprintf("laborbot-kb-%d:", time.Now().UnixNano())
-	t.Cleanup(func() { deleteRedisKeys(url, prefix) })
+	url, prefix := testRedis(t, "laborbot-kb")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 
