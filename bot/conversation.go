@@ -132,7 +132,11 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 		err = out.Send(ctx, Reply{Text: texts.voice.in(lang)})
 	case KindPhoto, KindDocument:
 		var handled bool
-		if handled, err = c.inFlow(ctx, in, lang, out); !handled && err == nil {
+		if handled, err = c.inFlow(ctx, in, lang, out); !handled && err == nil && !isEntryUpload(in) {
+			// A worker's photo or file goes to their open complaint.
+			handled, err = c.ticketEvidence(ctx, in, lang, out)
+		}
+		if !handled && err == nil {
 			if h, ok := c.commands["_file"]; ok && in.Kind == KindDocument {
 				// A feature that takes files outside a flow (entry uploads).
 				err = h(ctx, in, lang, out)

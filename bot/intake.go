@@ -25,6 +25,7 @@ type intakeFeature struct {
 	sealer       intake.Sealer
 	messenger    Messenger
 	mediatorChat int64
+	evidence     Downloader // nil: keep evidence as file ids only (evidence.go)
 }
 
 // WithIntake turns on complaints: /complain and the interview, tickets for
@@ -321,6 +322,7 @@ func (c *Conversation) afterInterviewStep(ctx context.Context, in Incoming, iv *
 	if !created {
 		return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.duplicate.in(lang), t.Number)})
 	}
+	c.storeEvidence(ctx, t)
 	return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.submitted.in(lang), t.Number)})
 }
 

@@ -21,7 +21,9 @@ import (
 // Erased: the worker's user and chat ids and language, name, phone,
 // preferred contact time, the employer's name (with the employer link to
 // other tickets: it would tell who complained about whom), the district,
-// what happened, what the worker wants, and the evidence file ids.
+// what happened, what the worker wants, and the evidence file ids (the
+// downloaded evidence files themselves are deleted from the Store by the
+// Service's erasure).
 func Erase(t Ticket, now time.Time) Ticket {
 	return Ticket{
 		Number:        t.Number,
@@ -154,7 +156,12 @@ func (s *Service) erase(ctx context.Context, number int64) error {
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// After the ticket: once it is erased StoreEvidence refuses new
+		// blobs for it, so none can be stored after these are deleted.
+		return s.store.DeleteEvidence(ctx, number)
 	}
 	return fmt.Errorf("intake: erase ticket #%d: %w", number, ErrConflict)
 }

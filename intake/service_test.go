@@ -600,8 +600,16 @@ func TestDeleteWorkerDataLeavesNoPersonalData(t *testing.T) {
 		if _, err := f.svc.AddNote(ctx, mediatorA, tk.Number, "called 13711112222, 欧阳春花 has pay slips"); err != nil {
 			t.Fatal(err)
 		}
+		// A downloaded photo, long enough to take overflow pages in bbolt.
+		photo := "JFIF" + strings.Repeat("工资条照片-pay-slip-photo-bytes ", 3000)
+		if _, err := f.svc.AddEvidence(ctx, worker, tk.Number, intake.Evidence{FileID: "AgACAgUAAxkBAAIBpayslip", Kind: "photo"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.StoreEvidence(ctx, tk.Number, "AgACAgUAAxkBAAIBpayslip", []byte(photo)); err != nil {
+			t.Fatal(err)
+		}
 		statsBefore, _ := f.svc.Stats(ctx, admin, t0)
-		secrets := []string{personal.name, personal.phone, personal.description, personal.employer}
+		secrets := []string{personal.name, personal.phone, personal.description, personal.employer, photo}
 		raw := f.raw(t)
 		for _, s := range secrets {
 			if !rawContains(raw, s) {
@@ -614,7 +622,7 @@ func TestDeleteWorkerDataLeavesNoPersonalData(t *testing.T) {
 			t.Fatalf("DeleteWorkerData = %d, %v", n, err)
 		}
 		raw = f.raw(t)
-		for _, s := range []string{personal.name, personal.phone, personal.description, "周扒皮", "鸿运精密模具"} {
+		for _, s := range []string{personal.name, personal.phone, personal.description, "周扒皮", "鸿运精密模具", "工资条照片", "pay-slip-photo-bytes"} {
 			if s == "鸿运精密模具" {
 				// The other worker's ticket names the same employer and stays.
 				if !rawContains(raw, "赵六") {
@@ -648,6 +656,9 @@ func TestDeleteWorkerDataLeavesNoPersonalData(t *testing.T) {
 		}
 		if last := evs[len(evs)-1]; last.Action != intake.ActionErase {
 			t.Fatalf("the trail does not record the erasure: %+v", last)
+		}
+		if _, err := f.store.GetEvidence(ctx, tk.Number, "AgACAgUAAxkBAAIBpayslip"); !errors.Is(err, intake.ErrNotFound) {
+			t.Fatalf("the evidence file survived: %v", err)
 		}
 		if _, ok, _ := f.store.GetConsent(ctx, worker); ok {
 			t.Fatal("the consent record survived")

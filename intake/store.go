@@ -63,6 +63,17 @@ type Store interface {
 	// ListMediators returns the mediators' user ids, ascending.
 	ListMediators(ctx context.Context) ([]int64, error)
 
+	// PutEvidence stores the bytes of a ticket's evidence file (as the
+	// Service hands them over, sealed or not), replacing any stored under
+	// the same file id. Blobs larger than MaxStoredEvidenceSize are
+	// refused.
+	PutEvidence(ctx context.Context, ticket int64, fileID string, data []byte) error
+	// GetEvidence returns what PutEvidence stored, or ErrNotFound.
+	GetEvidence(ctx context.Context, ticket int64, fileID string) ([]byte, error)
+	// DeleteEvidence deletes every evidence blob of a ticket; none is no
+	// error.
+	DeleteEvidence(ctx context.Context, ticket int64) error
+
 	// PurgeErased makes data deleted so far unrecoverable from the
 	// store's medium where deleting alone does not (bbolt keeps old
 	// pages in the file until they are reused). DeleteWorkerData calls it

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,7 +31,85 @@ func TestIntakeStore(t *testing.T, open func(t *testing.T) intake.Store) {
 			t.Fatalf("PurgeErased on an empty store: %v", err)
 		}
 	})
+	t.Run("Evidence", func(t *testing.T) { testIntakeEvidence(t, open) })
 	t.Run("CanceledContext", func(t *testing.T) { testIntakeCanceled(t, open) })
+}
+
+func testIntakeEvidence(t *testing.T, open func(t *testing.T) intake.Store) {
+	s := open(t)
+	ctx := t.Context()
+	// Binary, with bytes that are not UTF-8 and a NUL, like a JPEG.
+	photo := append([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x80}, bytes.Repeat([]byte("photo"), 1000)...)
+	blobs := []struct {
+		ticket int64
+		fileID string
+		data   []byte
+	}{
+		{1, "AgACAgUAAxkBAAIB", photo},
+		{1, "BQACAgUAAxkBAAIC", []byte("scan")},
+		{2, "AgACAgUAAxkBAAIB", []byte("same file id, other ticket")},
+		{12, "x", []byte("ticket 12 must survive deleting ticket 1")},
+		{1, "empty", []byte{}},
+	}
+	for _, b := range blobs {
+		if err := s.PutEvidence(ctx, b.ticket, b.fileID, b.data); err != nil {
+			t.Fatalf("PutEvidence(%d, %q): %v", b.ticket, b.fileID, err)
+		}
+	}
+	for _, b := range blobs {
+		got, err := s.GetEvidence(ctx, b.ticket, b.fileID)
+		if err != nil || !bytes.Equal(got, b.data) {
+			t.Fatalf("GetEvidence(%d, %q) = %d bytes, %v; want the %d bytes put", b.ticket, b.fileID, len(got), err, len(b.data))
+		}
+	}
+	// The result is the caller's: changing it changes nothing stored.
+	got, _ := s.GetEvidence(ctx, 1, "BQACAgUAAxkBAAIC")
+	got[0] = 'X'
+	if again, _ := s.GetEvidence(ctx, 1, "BQACAgUAAxkBAAIC"); string(again) != "scan" {
+		t.Fatalf("changing a returned blob changed the stored one: %q", again)
+	}
+	// Putting again replaces.
+	if err := s.PutEvidence(ctx, 2, "AgACAgUAAxkBAAIB", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetEvidence(ctx, 2, "AgACAgUAAxkBAAIB"); err != nil || string(got) != "v2" {
+		t.Fatalf("after a second PutEvidence: %q, %v; want v2", got, err)
+	}
+	for _, missing := range []struct {
+		ticket int64
+		fileID string
+	}{{1, "nope"}, {3, "AgACAgUAAxkBAAIB"}, {0, "x"}} {
+		if _, err := s.GetEvidence(ctx, missing.ticket, missing.fileID); !errors.Is(err, intake.ErrNotFound) {
+			t.Errorf("GetEvidence(%d, %q) of a missing file: %v; want ErrNotFound", missing.ticket, missing.fileID, err)
+		}
+	}
+	if _, err := open(t).GetEvidence(ctx, 1, "x"); !errors.Is(err, intake.ErrNotFound) {
+		t.Errorf("GetEvidence on an empty store: %v; want ErrNotFound", err)
+	}
+	if err := s.PutEvidence(ctx, 1, "big", make([]byte, intake.MaxStoredEvidenceSize+1)); err == nil {
+		t.Error("PutEvidence took a blob over MaxStoredEvidenceSize")
+	}
+
+	if err := s.DeleteEvidence(ctx, 1); err != nil {
+		t.Fatalf("DeleteEvidence(1): %v", err)
+	}
+	for _, b := range blobs {
+		_, err := s.GetEvidence(ctx, b.ticket, b.fileID)
+		if b.ticket == 1 && !errors.Is(err, intake.ErrNotFound) {
+			t.Errorf("after DeleteEvidence(1), GetEvidence(1, %q): %v; want ErrNotFound", b.fileID, err)
+		}
+		if b.ticket != 1 && err != nil {
+			t.Errorf("DeleteEvidence(1) deleted ticket %d's %q: %v", b.ticket, b.fileID, err)
+		}
+	}
+	for _, n := range []int64{1, 99} {
+		if err := s.DeleteEvidence(ctx, n); err != nil {
+			t.Errorf("DeleteEvidence(%d) with nothing to delete: %v", n, err)
+		}
+	}
+	if err := open(t).DeleteEvidence(ctx, 1); err != nil {
+		t.Errorf("DeleteEvidence on an empty store: %v", err)
+	}
 }
 
 // intakeAt is a time minutes after a fixed one, in a zone other than UTC
@@ -765,6 +844,9 @@ func testIntakeCanceled(t *testing.T, open func(t *testing.T) intake.Store) {
 		{"AckQueue", func() error { return s.AckQueue(ctx, "1") }},
 		{"ClaimStale", func() error { _, err := s.ClaimStale(ctx, "a", 0, 1); return err }},
 		{"PurgeErased", func() error { return s.PurgeErased(ctx) }},
+		{"PutEvidence", func() error { return s.PutEvidence(ctx, 1, "f", []byte("x")) }},
+		{"GetEvidence", func() error { _, err := s.GetEvidence(ctx, 1, "f"); return err }},
+		{"DeleteEvidence", func() error { return s.DeleteEvidence(ctx, 1) }},
 	}
 	for _, c := range calls {
 		if err := c.call(); err == nil {
@@ -780,6 +862,9 @@ func testIntakeCanceled(t *testing.T, open func(t *testing.T) intake.Store) {
 	}
 	if _, ok, _ := s.GetConsent(t.Context(), 1); ok {
 		t.Error("a canceled RecordConsent recorded consent")
+	}
+	if _, err := s.GetEvidence(t.Context(), 1, "f"); !errors.Is(err, intake.ErrNotFound) {
+		t.Errorf("a canceled PutEvidence stored the file: %v", err)
 	}
 	if q := readAll(t, s, "a"); len(q) != 0 {
 		t.Errorf("a canceled Enqueue enqueued %v", tickets(q))

@@ -114,9 +114,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		}
 		return tg.Download(ctx, fileID)
 	})
-	conv := bot.NewConversation(engine, store, metrics, m.Logger,
-		bot.WithIntake(tickets, sealer, messenger, cfg.MediatorChatID),
-		bot.WithKnowledgeAdmin(kbAdmin, roleOf, downloader))
+	opts := []bot.Option{bot.WithIntake(tickets, sealer, messenger, cfg.MediatorChatID), bot.WithKnowledgeAdmin(kbAdmin, roleOf, downloader)}
+	if cfg.EvidenceDownload {
+		opts = append(opts, bot.WithEvidenceDownload(downloader))
+	}
+	conv := bot.NewConversation(engine, store, metrics, m.Logger, opts...)
 
 	if cmd == "chat" {
 		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))

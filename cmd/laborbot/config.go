@@ -35,6 +35,9 @@ type Config struct {
 
 	AdminIDs       []int64 `env:"ADMIN_IDS" envSeparator:","`
 	MediatorChatID int64   `env:"MEDIATOR_CHAT_ID"`
+	// EvidenceDownload keeps copies of complaint evidence in the store
+	// (sealed with DATA_KEY), not only Telegram's file ids.
+	EvidenceDownload bool `env:"EVIDENCE_DOWNLOAD" envDefault:"false"`
 
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }

@@ -153,6 +153,15 @@ func TestE2EComplaintToSettlement(t *testing.T) {
 	say(t, tg, workerID, "方便，上午十点后", "已转达")
 	tg.WaitForText(t, mediatorID, "上午十点后", wait)
 
+	// The mediator asks for more evidence; the worker's photo lands on the ticket.
+	pressWait(t, tg, mediatorID, mediatorID, "tk|ev|1", "补充什么证据")
+	say(t, tg, mediatorID, "请补充最近三个月的工资条", "已完成")
+	tg.WaitForText(t, workerID, "补充证据", wait)
+	tg.AddFile("photo-more", []byte("JPEG2"))
+	before := len(tg.Sent(workerID))
+	tg.PushUpdate(telegramtest.PhotoMessage(workerID, workerID, "photo-more"))
+	waitNew(t, tg, workerID, before, "已把文件添加到你的投诉 #1")
+
 	// Mediation, then a settlement with the amount.
 	pressWait(t, tg, mediatorID, mediatorID, "tk|med|1", "调解")
 	tg.WaitForText(t, workerID, "进入调解", wait)
@@ -164,7 +173,7 @@ func TestE2EComplaintToSettlement(t *testing.T) {
 	// Statistics and export for staff; refused for the worker.
 	say(t, tg, mediatorID, "/stats", "1")
 	say(t, tg, workerID, "/stats", "只有")
-	before := len(tg.CallsTo("sendDocument"))
+	before = len(tg.CallsTo("sendDocument"))
 	tg.PushUpdate(telegramtest.TextMessage(adminID, adminID, "/export csv"))
 	doc := tg.WaitFor(t, wait, func(c telegramtest.Call) bool { return c.Method == "sendDocument" && c.OK() })
 	if len(tg.CallsTo("sendDocument")) <= before {

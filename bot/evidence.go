@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/laborbot/laborbot/intake"
+)
+
+// WithEvidenceDownload makes the bot download the photos and files a
+// worker sent with a complaint into the store (intake.Service.StoreEvidence,
+// sealed when DATA_KEY is set) right after the ticket is created, so they
+// outlive Telegram's copies. Without it evidence is kept as Telegram file
+// ids only. Give it after WithIntake, which it extends (alone it does
+// nothing).
+func WithEvidenceDownload(downloader Downloader) Option {
+	return func(c *Conversation) {
+		if c.intake != nil {
+			c.intake.evidence = downloader
+		}
+	}
+}
+
+// storeEvidence downloads each evidence file of a new ticket and stores it.
+// A failure is logged and skipped: the ticket is filed and the file id is
+// kept, so the mediator can still see the file in Telegram. Logs at info
+// and above carry the ticket number and the file's position, never its id
+// or name (a download error can contain the file's path).
+func (c *Conversation) storeEvidence(ctx context.Context, t intake.Ticket) {
+	d := c.intake.evidence
+	if d == nil {
+		return
+	}
+	for i, e := range t.Evidence {
+		data, err := d.Download(ctx, e.FileID)
+		if err == nil {
+			err = c.intake.svc.StoreEvidence(ctx, t.Number, e.FileID, data)
+		}
+		if err != nil {
+			c.log.Warn("evidence file not stored", "ticket", t.Number, "file", i+1, "of", len(t.Evidence))
+			c.log.Debug("evidence file not stored", "ticket", t.Number, "file", i+1, "err", err)
+		}
+	}
+}
+
+var evidenceAdded = text{"📎 已把文件添加到你的投诉 #%d，调解员会看到。", "📎 Added to your complaint #%d; the mediator will see it."}
+
+// ticketEvidence attaches photos and files a worker sends outside any flow
+// to their open complaint (the most recently changed): that is what a
+// mediator's "please send more evidence" asks for. It reports false when
+// the worker has no open complaint.
+func (c *Conversation) ticketEvidence(ctx context.Context, in Incoming, lang string, out Responder) (bool, error) {
+	if c.intake == nil || in.ChatType != ChatPrivate || len(in.Files) == 0 {
+		return false, nil
+	}
+	ts, err := c.intake.svc.ListTickets(ctx, in.UserID, intake.Filter{Worker: in.UserID, OpenOnly: true})
+	if err != nil {
+		return false, err
+	}
+	var latest *intake.Ticket
+	for i := range ts {
+		t := &ts[i]
+		if t.WorkerID == in.UserID && (latest == nil || t.UpdatedAt.After(latest.UpdatedAt)) {
+			latest = t
+		}
+	}
+	if latest == nil {
+		return false, nil
+	}
+	var files []intake.Evidence
+	for _, f := range in.Files {
+		files = append(files, intake.Evidence{FileID: f.ID, Kind: f.Kind})
+	}
+	t, err := c.intake.svc.AddEvidence(ctx, in.UserID, latest.Number, files...)
+	if err != nil {
+		return true, c.refusal(ctx, err, lang, out)
+	}
+	if d := c.intake.evidence; d != nil {
+		for _, f := range files {
+			data, err := d.Download(ctx, f.FileID)
+			if err == nil {
+				err = c.intake.svc.StoreEvidence(ctx, t.Number, f.FileID, data)
+			}
+			if err != nil {
+				c.log.Warn("evidence file not stored", "ticket", t.Number)
+				c.log.Debug("evidence file not stored", "ticket", t.Number, "err", err)
+			}
+		}
+	}
+	return true, out.Send(ctx, Reply{Text: fmt.Sprintf(evidenceAdded.in(lang), t.Number)})
+}
+
+// isEntryUpload tells a knowledge-base file (an entry, a zip of entries, a
+// statute) from evidence: by its name.
+func isEntryUpload(in Incoming) bool {
+	if in.Kind != KindDocument || len(in.Files) == 0 {
+		return false
+	}
+	name := strings.ToLower(in.Files[0].Name)
+	return strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".zip")
+}
