@@ -55,6 +55,10 @@ func (r *recorder) Send(_ context.Context, rep bot.Reply) error {
 }
 func (r *recorder) Ack(_ context.Context, n string) error { r.acks = append(r.acks, n); return nil }
 func (r *recorder) Stream(context.Context) bot.Stream     { return &recStream{r: r} }
+func (r *recorder) ResendFile(_ context.Context, kind, fileID, caption string) error {
+	r.replies = append(r.replies, bot.Reply{Text: "[" + kind + " " + fileID + "] " + caption})
+	return nil
+}
 func (r *recorder) SendFile(_ context.Context, name string, _ []byte, caption string) error {
 	r.replies = append(r.replies, bot.Reply{Text: "[file " + name + "] " + caption})
 	return nil

@@ -356,6 +356,8 @@ func (c *Conversation) status(ctx context.Context, in Incoming, lang string, out
 	return out.Send(ctx, Reply{Text: strings.TrimSpace(b.String()), Buttons: rows})
 }
 
+var noEvidence = text{"投诉 #%d 没有证据文件。", "Complaint #%d has no evidence files."}
+
 var withdrawLabel = text{"撤回 #%d", "Withdraw #%d"}
 
 func (c *Conversation) deleteData(ctx context.Context, in Incoming, lang string, out Responder) error {
@@ -483,7 +485,7 @@ func mediatorButtons(t intake.Ticket, lang string) [][]Button {
 	}
 	rows := [][]Button{
 		{b("✉️ 联系投诉人", "✉️ Message worker", "msg"), b("📎 要求补充证据", "📎 Ask for evidence", "ev")},
-		{b("📝 备注", "📝 Note", "note")},
+		{b("📝 备注", "📝 Note", "note"), b("🗂 查看证据", "🗂 See evidence", "files")},
 	}
 	switch t.State {
 	case intake.StateClaimed:
@@ -534,6 +536,29 @@ func (c *Conversation) ticketAction(ctx context.Context, in Incoming, arg, lang 
 		t, err = svc.Refer(ctx, in.UserID, n, intake.ReferCourt, "")
 	case "close":
 		t, err = svc.Close(ctx, in.UserID, n, "")
+	case "files":
+		// The evidence goes to the mediator's private chat; reading the
+		// ticket with contact details checks they are its mediator.
+		full, err := svc.Ticket(ctx, in.UserID, n)
+		if err == nil {
+			_, err = svc.Events(ctx, in.UserID, n)
+		}
+		if err != nil {
+			return c.refusal(ctx, err, lang, out)
+		}
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		if len(full.Evidence) == 0 {
+			return c.intake.messenger.SendTo(ctx, in.UserID, Reply{Text: fmt.Sprintf(noEvidence.in(lang), n)})
+		}
+		for i, e := range full.Evidence {
+			caption := fmt.Sprintf("#%d · %d/%d", n, i+1, len(full.Evidence))
+			if err := out.ResendFile(ctx, e.Kind, e.FileID, caption); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "msg", "ev", "note", "ok":
 		// These need text: check the mediator may act before asking for it.
 		if _, err := svc.Events(ctx, in.UserID, n); err != nil {

@@ -88,6 +88,9 @@ type Responder interface {
 	Ack(ctx context.Context, notice string) error
 	// SendFile sends a file (an exported entry, a CSV export).
 	SendFile(ctx context.Context, name string, data []byte, caption string) error
+	// ResendFile sends again a file the channel already holds, by its id
+	// (a worker's evidence, to the mediator); kind is "photo" or "document".
+	ResendFile(ctx context.Context, kind, fileID, caption string) error
 }
 
 // Messenger reaches chats other than the one being answered: the mediators'

@@ -375,3 +375,20 @@ func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error)
 	}
 	return data, nil
 }
+
+func (r *responder) ResendFile(ctx context.Context, kind, fileID, caption string) error {
+	err := r.t.retry(ctx, r.chatID, func() error {
+		var err error
+		if kind == "photo" {
+			_, err = r.t.client.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: r.chatID, Photo: &models.InputFileString{Data: fileID}, Caption: caption})
+		} else {
+			_, err = r.t.client.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: r.chatID, Document: &models.InputFileString{Data: fileID}, Caption: caption})
+		}
+		return err
+	})
+	if err != nil {
+		r.t.opts.Metrics.RepliesFailed.Inc()
+		return fmt.Errorf("resend file: %s", r.t.redact(err.Error()))
+	}
+	return nil
+}

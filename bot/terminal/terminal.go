@@ -122,6 +122,12 @@ func (r *responder) SendFile(_ context.Context, name string, data []byte, captio
 	return nil
 }
 
+// ResendFile shows that a stored file (evidence) would be sent.
+func (r *responder) ResendFile(_ context.Context, kind, fileID, caption string) error {
+	fmt.Fprintf(r.out, "(%s %s) %s\n", kind, fileID, caption)
+	return nil
+}
+
 // SendTo shows a message meant for another chat (the mediators' group, a
 // worker): in the terminal everyone is the same person.
 func (r *responder) SendTo(ctx context.Context, chatID int64, rep bot.Reply) error {

@@ -143,6 +143,16 @@ func TestE2EComplaintToSettlement(t *testing.T) {
 	full := tg.WaitForText(t, mediatorID, "13800138000", wait)
 	tg.WaitForText(t, workerID, "受理", wait)
 
+	// The mediator sees the worker's evidence; a stranger cannot.
+	tg.PushUpdate(telegramtest.Callback(mediatorID, mediatorID, full.MessageID(), "tk|files|1"))
+	tg.WaitFor(t, wait, func(c telegramtest.Call) bool {
+		return c.Method == "sendPhoto" && c.OK() && c.Int64("chat_id") == mediatorID && c.Params["photo"] == "photo-payslip"
+	})
+	tg.PushUpdate(telegramtest.Callback(strangerID, strangerID, lastMessageTo(t, tg, strangerID).MessageID(), "tk|files|1"))
+	tg.WaitFor(t, wait, func(c telegramtest.Call) bool {
+		return c.Method == "answerCallbackQuery" && strings.Contains(c.Params["text"], "权限")
+	})
+
 	// The mediator messages the worker; the worker replies through the bot.
 	tg.PushUpdate(telegramtest.Callback(mediatorID, mediatorID, full.MessageID(), "tk|msg|1"))
 	tg.WaitForText(t, mediatorID, "请输入要发给", wait)
