@@ -348,15 +348,8 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 
 // entryText shows an entry as the retrieval answer shows it.
 func entryText(e knowledge.Entry) string {
-	var cites []string
-	for _, c := range e.Citations {
-		cites = append(cites, c.Format(e.Lang))
-	}
-	basis := "📖 法律依据：" + strings.Join(cites, "、")
-	if e.Lang == "en" {
-		basis = "📖 Legal basis: " + strings.Join(cites, "; ")
-	}
-	return "**" + e.Title + "**\n\n" + knowledge.RenderCitations(e.Body, e.Lang) + "\n\n" + basis + "\n\n" + knowledge.Disclaimer(e.Lang)
+	return "**" + e.Title + "**\n\n" + knowledge.RenderCitations(e.Body, e.Lang) + "\n\n" +
+		knowledge.BasisLine(e.Citations, e.Lang) + "\n\n" + knowledge.Disclaimer(e.Lang)
 }
 
 func feedbackButtons(id, lang string) [][]Button {
@@ -436,14 +429,14 @@ func (c *Conversation) question(ctx context.Context, in Incoming, lang string, o
 		if err != nil {
 			return err
 		}
-		c.observe(ans)
+		c.observe(ctx, ans)
 		return stream.Finish(ctx, c.answerReply(ans))
 	}
 	ans, err = c.engine.Answer(ctx, req, nil)
 	if err != nil {
 		return err
 	}
-	c.observe(ans)
+	c.observe(ctx, ans)
 	return out.Send(ctx, c.answerReply(ans))
 }
 
@@ -480,9 +473,9 @@ func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
 	return r
 }
 
-func (c *Conversation) observe(ans *knowledge.Answer) {
+func (c *Conversation) observe(ctx context.Context, ans *knowledge.Answer) {
 	for _, o := range c.answerObservers {
-		o(context.Background(), ans)
+		o(ctx, ans)
 	}
 	c.metrics.Answers.WithLabelValues(string(ans.Mode)).Inc()
 	if ans.LLMDuration > 0 {

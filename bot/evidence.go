@@ -22,24 +22,25 @@ func WithEvidenceDownload(downloader Downloader) Option {
 	}
 }
 
-// storeEvidence downloads each evidence file of a new ticket and stores it.
-// A failure is logged and skipped: the ticket is filed and the file id is
-// kept, so the mediator can still see the file in Telegram. Logs at info
-// and above carry the ticket number and the file's position, never its id
-// or name (a download error can contain the file's path).
-func (c *Conversation) storeEvidence(ctx context.Context, t intake.Ticket) {
+// storeEvidence downloads evidence files of ticket number and stores them
+// (when WithEvidenceDownload is on). A failure is logged and skipped: the
+// ticket keeps the file id, so the mediator can still see the file in
+// Telegram. Logs at info and above carry the ticket number and the file's
+// position, never its id or name (a download error can contain the file's
+// path).
+func (c *Conversation) storeEvidence(ctx context.Context, number int64, files []intake.Evidence) {
 	d := c.intake.evidence
 	if d == nil {
 		return
 	}
-	for i, e := range t.Evidence {
+	for i, e := range files {
 		data, err := d.Download(ctx, e.FileID)
 		if err == nil {
-			err = c.intake.svc.StoreEvidence(ctx, t.Number, e.FileID, data)
+			err = c.intake.svc.StoreEvidence(ctx, number, e.FileID, data)
 		}
 		if err != nil {
-			c.log.Warn("evidence file not stored", "ticket", t.Number, "file", i+1, "of", len(t.Evidence))
-			c.log.Debug("evidence file not stored", "ticket", t.Number, "file", i+1, "err", err)
+			c.log.Warn("evidence file not stored", "ticket", number, "file", i+1, "of", len(files))
+			c.log.Debug("evidence file not stored", "ticket", number, "file", i+1, "err", err)
 		}
 	}
 }
@@ -76,18 +77,7 @@ func (c *Conversation) ticketEvidence(ctx context.Context, in Incoming, lang str
 	if err != nil {
 		return true, c.refusal(ctx, err, lang, out)
 	}
-	if d := c.intake.evidence; d != nil {
-		for _, f := range files {
-			data, err := d.Download(ctx, f.FileID)
-			if err == nil {
-				err = c.intake.svc.StoreEvidence(ctx, t.Number, f.FileID, data)
-			}
-			if err != nil {
-				c.log.Warn("evidence file not stored", "ticket", t.Number)
-				c.log.Debug("evidence file not stored", "ticket", t.Number, "err", err)
-			}
-		}
-	}
+	c.storeEvidence(ctx, t.Number, files)
 	return true, out.Send(ctx, Reply{Text: fmt.Sprintf(evidenceAdded.in(lang), t.Number)})
 }
 

@@ -322,7 +322,7 @@ func (c *Conversation) afterInterviewStep(ctx context.Context, in Incoming, iv *
 	if !created {
 		return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.duplicate.in(lang), t.Number)})
 	}
-	c.storeEvidence(ctx, t)
+	c.storeEvidence(ctx, t.Number, t.Evidence)
 	return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.submitted.in(lang), t.Number)})
 }
 

@@ -67,14 +67,7 @@ func (s *Service) Evidence(ctx context.Context, userID, number int64, fileID str
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.store.GetTicket(ctx, number)
-	if errors.Is(err, ErrNotFound) && !p.Role.Staff() {
-		return nil, ErrForbidden
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, ActionViewContact, &t); err != nil {
+	if _, err := s.authorized(ctx, p, number, ActionViewContact, s.store.GetTicket); err != nil {
 		return nil, err
 	}
 	blob, err := s.store.GetEvidence(ctx, number, fileID)

@@ -205,6 +205,23 @@ func (s *Service) read(ctx context.Context, number int64) (Ticket, error) {
 	return t, nil
 }
 
+// authorized loads ticket number with load and checks that p may do a on
+// it. A worker gets ErrForbidden alike for someone else's ticket and for a
+// number that does not exist, so probing numbers tells them nothing.
+func (s *Service) authorized(ctx context.Context, p Principal, number int64, a Action, load func(context.Context, int64) (Ticket, error)) (Ticket, error) {
+	t, err := load(ctx, number)
+	if errors.Is(err, ErrNotFound) && !p.Role.Staff() {
+		return Ticket{}, ErrForbidden
+	}
+	if err != nil {
+		return Ticket{}, err
+	}
+	if err := Authorize(p, a, &t); err != nil {
+		return Ticket{}, err
+	}
+	return t, nil
+}
+
 func (s *Service) open(t *Ticket) error {
 	if err := sealFields(t, s.sealer.Open); err != nil {
 		return fmt.Errorf("intake: ticket #%d: %w", t.Number, err)
@@ -232,14 +249,8 @@ func (s *Service) Ticket(ctx context.Context, userID, number int64) (Ticket, err
 	if err != nil {
 		return Ticket{}, err
 	}
-	t, err := s.read(ctx, number)
-	if errors.Is(err, ErrNotFound) && !p.Role.Staff() {
-		return Ticket{}, ErrForbidden
-	}
+	t, err := s.authorized(ctx, p, number, ActionView, s.read)
 	if err != nil {
-		return Ticket{}, err
-	}
-	if err := Authorize(p, ActionView, &t); err != nil {
 		return Ticket{}, err
 	}
 	return visibleTo(p, t), nil
@@ -261,14 +272,7 @@ func (s *Service) Events(ctx context.Context, userID, number int64) ([]Event, er
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.store.GetTicket(ctx, number)
-	if errors.Is(err, ErrNotFound) && !p.Role.Staff() {
-		return nil, ErrForbidden
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, ActionHistory, &t); err != nil {
+	if _, err := s.authorized(ctx, p, number, ActionHistory, s.store.GetTicket); err != nil {
 		return nil, err
 	}
 	return s.store.ListEvents(ctx, number)
@@ -341,15 +345,11 @@ func (s *Service) modify(ctx context.Context, userID, number int64, a Action, fn
 		return Ticket{}, err
 	}
 	for range maxAttempts {
-		t, err := s.store.GetTicket(ctx, number)
-		if errors.Is(err, ErrNotFound) && !p.Role.Staff() {
-			return Ticket{}, ErrForbidden
+		t, err := s.authorized(ctx, p, number, a, s.store.GetTicket)
+		if errors.Is(err, ErrForbidden) {
+			s.log.Info("refused", "action", string(a), "ticket", number, "role", string(p.Role))
 		}
 		if err != nil {
-			return Ticket{}, err
-		}
-		if err := Authorize(p, a, &t); err != nil {
-			s.log.Info("refused", "action", string(a), "ticket", number, "role", string(p.Role))
 			return Ticket{}, err
 		}
 		now := s.now()
@@ -584,14 +584,8 @@ func (s *Service) WorkerChat(ctx context.Context, userID, number int64) (chatID 
 	if err != nil {
 		return 0, "", err
 	}
-	t, err := s.store.GetTicket(ctx, number)
-	if errors.Is(err, ErrNotFound) && !p.Role.Staff() {
-		return 0, "", ErrForbidden
-	}
+	t, err := s.authorized(ctx, p, number, ActionMessage, s.store.GetTicket)
 	if err != nil {
-		return 0, "", err
-	}
-	if err := Authorize(p, ActionMessage, &t); err != nil {
 		return 0, "", err
 	}
 	if t.ChatID == 0 || !t.State.Open() {

@@ -188,7 +188,7 @@ func (e *Engine) fillRetrieval(lib *Library, ans *Answer, results []Result, best
 	var b strings.Builder
 	b.WriteString("**" + en.Title + "**\n\n")
 	b.WriteString(RenderCitations(en.Body, ans.Lang))
-	b.WriteString("\n\n" + basisLine(en.Citations, ans.Lang))
+	b.WriteString("\n\n" + BasisLine(en.Citations, ans.Lang))
 	if rel := related(results, best, 2); len(rel) > 0 {
 		b.WriteString("\n\n" + relatedBlock(rel, ans.Lang))
 	}
@@ -208,7 +208,8 @@ func sourcesBestFirst(results []Result, best *Result, k int) []Source {
 	return toSources(ordered, k)
 }
 
-func basisLine(cs []Citation, lang string) string {
+// BasisLine is the line listing an answer's legal basis in lang.
+func BasisLine(cs []Citation, lang string) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
 		parts[i] = c.Format(lang)
@@ -432,7 +433,7 @@ func (e *Engine) fillLLM(ctx context.Context, lib *Library, ans *Answer, results
 	var b strings.Builder
 	b.WriteString(RenderCitations(text, ans.Lang))
 	if len(used) > 0 {
-		b.WriteString("\n\n" + basisLine(used, ans.Lang))
+		b.WriteString("\n\n" + BasisLine(used, ans.Lang))
 	}
 	b.WriteString("\n\n" + Disclaimer(ans.Lang))
 	ans.Text = b.String()

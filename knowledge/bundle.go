@@ -463,7 +463,7 @@ func (b *Bundle) Preview(lang string) string {
 	if len(b.Items) == 1 && b.Items[0].Change != ChangeUnchanged {
 		e := b.Items[0].Entry
 		s.WriteString(t("\n工人将看到：\n\n", "\nWorkers will see:\n\n"))
-		s.WriteString("**" + e.Title + "**\n\n" + RenderCitations(e.Body, e.Lang) + "\n\n" + basisLine(e.Citations, e.Lang) + "\n")
+		s.WriteString("**" + e.Title + "**\n\n" + RenderCitations(e.Body, e.Lang) + "\n\n" + BasisLine(e.Citations, e.Lang) + "\n")
 	}
 	return strings.TrimRight(s.String(), "\n")
 }

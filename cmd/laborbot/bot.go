@@ -63,10 +63,9 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		return err
 	}
 	defer store.Close()
-	engine, err := buildEngine(ctx, cfg, m.Logger)
-	if err != nil {
-		return err
-	}
+	// The engine is loaded once, by the knowledge-base Admin below: the
+	// built-in entries with the published ones over them.
+	engine := newEngine(cfg, m.Logger)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/laborbot/laborbot/bleve"
@@ -12,26 +11,33 @@ import (
 	"github.com/laborbot/laborbot/openai"
 )
 
-// buildEngine loads the statutes (when LAWS_DIR is set) and the built-in
-// knowledge base, and makes the engine, with a model when one is configured.
+// buildEngine makes the engine and loads it with the statutes of LAWS_DIR
+// and the built-in knowledge base: what ask and eval answer from. The bot
+// loads its engine through the knowledge-base Admin instead (newKBAdmin),
+// which adds the published entries.
 func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.Engine, error) {
-	var statutes *knowledge.Statutes
-	if cfg.LawsDir != "" {
-		list, err := knowledge.LoadStatutesDir(cfg.LawsDir)
-		if err != nil {
-			return nil, fmt.Errorf("LAWS_DIR: %w", err)
-		}
-		statutes = knowledge.NewStatutes(list...)
+	statutes, err := loadLaws(cfg)
+	if err != nil {
+		return nil, err
 	}
 	entries, problems := knowledge.LoadEntriesFS(content.Files, statutes)
-	if len(problems) > 0 {
-		// The built-in entries are checked by the tests; a problem here means
-		// LAWS_DIR holds statutes that differ from the ones they were written
-		// against. Say so, and serve the entries that are fine.
-		for _, p := range problems {
-			log.Warn("knowledge base entry problem", "problem", p.String())
-		}
+	// The built-in entries are checked by the tests; a problem here means
+	// LAWS_DIR holds statutes that differ from the ones they were written
+	// against. Say so, and serve the entries that are fine.
+	for _, p := range problems {
+		log.Warn("knowledge base entry problem", "problem", p.String())
 	}
+	eng := newEngine(cfg, log)
+	if err := eng.Load(ctx, entries, statutes); err != nil {
+		return nil, err
+	}
+	log.Debug("knowledge base loaded", "entries", len(entries), "statutes", statutes.Len(), "llm", eng.HasModel())
+	return eng, nil
+}
+
+// newEngine makes the engine, with a model (and the calculators as its
+// tools) and embeddings when configured. It answers nothing until loaded.
+func newEngine(cfg Config, log *slog.Logger) *knowledge.Engine {
 	opts := knowledge.Options{Index: bleve.Build, LLMTimeout: cfg.LLMTimeout, Logger: log}
 	if cfg.OpenAIModel != "" || cfg.OpenAIEmbeddingModel != "" {
 		client := openai.New(openai.Config{APIKey: cfg.OpenAIAPIKey, BaseURL: cfg.OpenAIBaseURL,
@@ -45,10 +51,5 @@ func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.
 			opts.Embedder = client
 		}
 	}
-	eng := knowledge.NewEngine(opts)
-	if err := eng.Load(ctx, entries, statutes); err != nil {
-		return nil, err
-	}
-	log.Debug("knowledge base loaded", "entries", len(entries), "statutes", statutes.Len(), "llm", opts.Model != nil, "hybrid", opts.Embedder != nil)
-	return eng, nil
+	return knowledge.NewEngine(opts)
 }

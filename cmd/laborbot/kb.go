@@ -152,11 +152,9 @@ func (m *Main) kbImport(ctx context.Context, cfg Config, args []string) error {
 		return err
 	}
 	defer store.Close()
-	// An engine, so the gaps the imported entries answer are cleared.
-	eng, err := buildEngine(ctx, cfg, m.Logger)
-	if err != nil {
-		return err
-	}
+	// An engine, so the gaps the imported entries answer are cleared;
+	// newKBAdmin loads it.
+	eng := newEngine(cfg, m.Logger)
 	admin, err := newKBAdmin(ctx, cfg, ks, eng, m.Logger)
 	if err != nil {
 		return err
@@ -192,11 +190,11 @@ func openKnowledgeStore(ctx context.Context, cfg Config) (io.Closer, knowledge.S
 	return store, ks, nil
 }
 
-// newKBAdmin makes the knowledge-base Admin over store. With eng (made by
-// buildEngine) it loads eng with the administered knowledge base, and the
+// newKBAdmin makes the knowledge-base Admin over store. With eng (from
+// newEngine) it loads eng with the administered knowledge base, and the
 // caller should then run admin.Follow(ctx) to pick up changes made by other
-// replicas; eng's statutes are taken as LAWS_DIR's. Without eng the
-// statutes are read from LAWS_DIR here.
+// replicas. The statutes are those of an already loaded eng, else read from
+// LAWS_DIR here.
 func newKBAdmin(ctx context.Context, cfg Config, store knowledge.Store, eng *knowledge.Engine, log *slog.Logger) (*knowledge.Admin, error) {
 	var laws *knowledge.Statutes
 	if eng != nil && eng.Library() != nil {
