@@ -552,6 +552,8 @@ func (c *Conversation) ticketAction(ctx context.Context, in Incoming, arg, lang 
 		if len(full.Evidence) == 0 {
 			return c.intake.messenger.SendTo(ctx, in.UserID, Reply{Text: fmt.Sprintf(noEvidence.in(lang), n)})
 		}
+		// Opening a worker's evidence is on the record, as in the console.
+		_ = svc.RecordAudit(ctx, in.UserID, intake.ActionViewEvidence, n, "telegram")
 		for i, e := range full.Evidence {
 			caption := fmt.Sprintf("#%d · %d/%d", n, i+1, len(full.Evidence))
 			if err := out.ResendFile(ctx, e.Kind, e.FileID, caption); err != nil {

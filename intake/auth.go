@@ -47,7 +47,7 @@ type Principal struct {
 //     outcomes, referrals, closing, the full contact details, the audit
 //     trail) is for the claiming mediator and for admins, and never for
 //     the complainant themself.
-//   - Export and managing mediators are for admins.
+//   - Export, managing mediators and reading the audit log are for admins.
 //
 // The ticket's state is not checked here: that is the transition table's
 // job (CheckTransition).
@@ -76,7 +76,7 @@ func Authorize(p Principal, a Action, t *Ticket) error {
 	case ActionHistory, ActionTransition, ActionNote, ActionRequestEvidence, ActionMessage,
 		ActionOutcome, ActionRefer, ActionClose:
 		ok = t != nil && (admin || claimant) && !own
-	case ActionExport, ActionManageMediators:
+	case ActionExport, ActionManageMediators, ActionAudit:
 		ok = admin
 	case ActionErase:
 		// Only through DeleteWorkerData, for oneself; never on a ticket.

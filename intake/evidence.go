@@ -78,6 +78,7 @@ func (s *Service) Evidence(ctx context.Context, userID, number int64, fileID str
 	if err != nil {
 		return nil, fmt.Errorf("intake: ticket #%d: %w", number, err)
 	}
+	_ = s.audit(ctx, p, ActionViewEvidence, number, "")
 	return data, nil
 }
 

@@ -371,6 +371,9 @@ func (s *Service) modify(ctx context.Context, userID, number int64, a Action, fn
 				return Ticket{}, err
 			}
 			s.log.Info("ticket changed", "ticket", number, "action", string(a), "state", string(t.State))
+			for _, e := range events {
+				_ = s.audit(ctx, p, e.Action, number, auditDetail(e))
+			}
 		}
 		// else nothing happened (the evidence was there already).
 		t, err = s.read(ctx, number)
@@ -602,7 +605,11 @@ func (s *Service) AddMediator(ctx context.Context, adminID, userID int64) error 
 	if userID <= 0 {
 		return fmt.Errorf("intake: %d is not a user id", userID)
 	}
-	return s.store.AddMediator(ctx, userID)
+	if err := s.store.AddMediator(ctx, userID); err != nil {
+		return err
+	}
+	_ = s.RecordAudit(ctx, adminID, ActionManageMediators, 0, "add "+strconv.FormatInt(userID, 10))
+	return nil
 }
 
 // RemoveMediator takes a user's mediator role away; only admins may. The
@@ -612,7 +619,11 @@ func (s *Service) RemoveMediator(ctx context.Context, adminID, userID int64) err
 	if err := s.requireAdmin(ctx, adminID); err != nil {
 		return err
 	}
-	return s.store.RemoveMediator(ctx, userID)
+	if err := s.store.RemoveMediator(ctx, userID); err != nil {
+		return err
+	}
+	_ = s.RecordAudit(ctx, adminID, ActionManageMediators, 0, "remove "+strconv.FormatInt(userID, 10))
+	return nil
 }
 
 // Mediators lists the mediators, for mediators and admins.
@@ -644,7 +655,11 @@ func (s *Service) Export(ctx context.Context, userID int64, w io.Writer, f Forma
 	if err := Authorize(p, ActionExport, nil); err != nil {
 		return err
 	}
-	return s.ExportAll(ctx, w, f)
+	if err := s.ExportAll(ctx, w, f); err != nil {
+		return err
+	}
+	_ = s.audit(ctx, p, ActionExport, 0, string(f))
+	return nil
 }
 
 // ExportAll writes all tickets without checking who asks: for the

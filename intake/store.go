@@ -81,6 +81,7 @@ type Store interface {
 	PurgeErased(ctx context.Context) error
 
 	Queue
+	AuditLog
 }
 
 // TicketUpdate is one atomic change of a ticket (see Store.UpdateTicket).

@@ -40,6 +40,8 @@ func TestIntakeSuiteCatchesBugs(t *testing.T) {
 		{"ack-noop", "Queue/UnackedIsReclaimedAfterMinIdle"},
 		{"no-block", "Queue/BlockWaitsForEntries"},
 		{"ignores-context", "CanceledContext"},
+		{"audit-before-ignored", "Audit/NewestFirstWithFiltersAndPages"},
+		{"audit-filter-ignored", "Audit/NewestFirstWithFiltersAndPages"},
 	} {
 		t.Run(tc.bug, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBuggyIntakeStore$", "-test.v", "-test.count=1")
@@ -137,6 +139,16 @@ func (b *buggyIntake) AddMediator(ctx context.Context, userID int64) error {
 
 func (b *buggyIntake) Enqueue(ctx context.Context, n intake.Notification) (string, error) {
 	return b.Store.Enqueue(b.ctx(ctx), n)
+}
+
+func (b *buggyIntake) ListStaffAudit(ctx context.Context, f intake.AuditFilter) ([]intake.AuditRecord, error) {
+	switch b.bug {
+	case "audit-before-ignored":
+		f.Before = ""
+	case "audit-filter-ignored":
+		f.UserID, f.Ticket, f.Action = 0, 0, ""
+	}
+	return b.Store.ListStaffAudit(b.ctx(ctx), f)
 }
 
 // ctx drops cancellation for the "ignores-context" bug.
