@@ -22,6 +22,7 @@ import (
 	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/redis"
+	"github.com/laborbot/laborbot/web"
 )
 
 // store is everything laborbot keeps: both the embedded and the Redis store
@@ -147,11 +148,14 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if cfg.WebhookURL != "" {
 		mux.Handle("POST "+webhookPath(cfg.WebhookURL), tg.WebhookHandler())
 	}
+	if err := mountWeb(mux, webSites{}); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: web.MaxHeaderBytes}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 	m.Logger.Info("laborbot started", "bot", tg.Username(), "store", kind, "http", ln.Addr().String(),
