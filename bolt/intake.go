@@ -112,6 +112,9 @@ func (s *Store) CreateTicket(ctx context.Context, key string, keyTTL time.Durati
 		if err := putTicket(tickets, t); err != nil {
 			return err
 		}
+		if err := applyIndex(tx, nil, t); err != nil {
+			return err
+		}
 		if t.EmployerKey != "" {
 			if err := tx.Bucket([]byte(bucketIntakeEmployers)).Put(employerIndexKey(t.EmployerKey, number), []byte{}); err != nil {
 				return err
@@ -256,6 +259,9 @@ func (s *Store) UpdateTicket(ctx context.Context, u intake.TicketUpdate) error {
 		t := u.Ticket
 		t.Version++
 		if err := putTicket(tickets, t); err != nil {
+			return err
+		}
+		if err := applyIndex(tx, &old, t); err != nil {
 			return err
 		}
 		if old.EmployerKey != t.EmployerKey {

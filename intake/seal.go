@@ -59,7 +59,11 @@ func NewSealer(key string) (Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intake: data key: %w", err)
 	}
-	return &AEADSealer{aead: aead}, nil
+	blind, err := hkdf.Key(sha256.New, []byte(key), []byte("laborbot"), "laborbot blind index v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("intake: derive data key: %w", err)
+	}
+	return &AEADSealer{aead: aead, blind: blind}, nil
 }
 
 // NoSealer stores personal data as it is (no DATA_KEY).
@@ -79,8 +83,13 @@ func (NoSealer) Open(stored string) (string, error) {
 // AEADSealer seals with an AEAD (AES-256-GCM from NewSealer): a random
 // nonce per value, stored as "sealed:v1:" + base64(nonce || ciphertext).
 type AEADSealer struct {
-	aead cipher.AEAD
+	aead  cipher.AEAD
+	blind []byte // the key of blind indexes (NameKey), derived apart
 }
+
+// BlindKey is the key for blind indexes of personal data (a worker's name
+// to search by), derived from DATA_KEY apart from the encryption key.
+func (s *AEADSealer) BlindKey() []byte { return s.blind }
 
 // Seal encrypts plaintext.
 func (s *AEADSealer) Seal(plaintext string) (string, error) {

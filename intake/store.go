@@ -82,6 +82,7 @@ type Store interface {
 
 	Queue
 	AuditLog
+	Indexes
 }
 
 // TicketUpdate is one atomic change of a ticket (see Store.UpdateTicket).

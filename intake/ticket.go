@@ -47,6 +47,9 @@ type Ticket struct {
 	Name        string        `json:"name,omitempty"`         // personal, sealed
 	Phone       string        `json:"phone,omitempty"`        // personal, sealed
 	ContactTime string        `json:"contact_time,omitempty"` // personal, sealed
+	// NameKey is the blind index of Name (see Service.nameKey), so staff
+	// can search by name; personal.
+	NameKey string `json:"name_key,omitempty"`
 
 	State         State      `json:"state"`
 	Mediator      int64      `json:"mediator,omitempty"` // the claiming mediator's user id

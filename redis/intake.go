@@ -59,9 +59,10 @@ func employerMemberPrefix(key string) string {
 // KEYS: sub, seq, tickets, versions, employer_of, employers, queue.
 // ARGV: key TTL in ms, ticket JSON after `{"number":0`, employer key,
 // employer member prefix, events key prefix, event JSON after
-// `{"ticket":0`, notification JSON after `{"ticket":0`.
+// `{"ticket":0`, notification JSON after `{"ticket":0`, the intake key
+// prefix and the index delta (intake_index.go).
 // Returns {number, created (1/0)}.
-const createTicketScript = `
+const createTicketScript = applyIndexLua + `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {tonumber(existing), 0} end
 local n = redis.call('INCR', KEYS[2])
@@ -75,16 +76,17 @@ end
 redis.call('RPUSH', ARGV[5] .. ns, '{"ticket":' .. ns .. ARGV[6])
 redis.call('XADD', KEYS[7], '*', 'n', '{"ticket":' .. ns .. ARGV[7])
 redis.call('SET', KEYS[1], ns, 'PX', ARGV[1])
+apply_index(ARGV[8], ns, ARGV[9])
 return {n, 1}
 `
 
 // updateTicketScript replaces a ticket if its version matches.
 // KEYS: tickets, versions, employer_of, employers, events, queue.
 // ARGV: number, expected version, ticket JSON, employer key, employer
-// member, replace events ("1"/"0"), event count E, E event JSONs, then
-// notification JSONs.
+// member, replace events ("1"/"0"), event count E, the intake key prefix,
+// the index delta, E event JSONs, then notification JSONs.
 // Returns 1 (done), 0 (version mismatch), -1 (no such ticket).
-const updateTicketScript = `
+const updateTicketScript = applyIndexLua + `
 local v = redis.call('HGET', KEYS[2], ARGV[1])
 if not v then return -1 end
 if v ~= ARGV[2] then return 0 end
@@ -105,8 +107,9 @@ if old ~= ARGV[4] then
 end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[5]) end
 local e = tonumber(ARGV[7])
-for i = 8, 7 + e do redis.call('RPUSH', KEYS[5], ARGV[i]) end
-for i = 8 + e, #ARGV do redis.call('XADD', KEYS[6], '*', 'n', ARGV[i]) end
+for i = 10, 9 + e do redis.call('RPUSH', KEYS[5], ARGV[i]) end
+for i = 10 + e, #ARGV do redis.call('XADD', KEYS[6], '*', 'n', ARGV[i]) end
+apply_index(ARGV[8], ARGV[1], ARGV[9])
 return 1
 `
 
@@ -145,11 +148,16 @@ func (s *Store) CreateTicket(ctx context.Context, key string, keyTTL time.Durati
 	if err != nil {
 		return 0, false, fmt.Errorf("redis: create ticket: %w", err)
 	}
+	delta, err := indexDeltaJSON(nil, t)
+	if err != nil {
+		return 0, false, fmt.Errorf("redis: create ticket: %w", err)
+	}
 	ttl := max(keyTTL.Milliseconds(), 1)
 	res, err := s.client.Eval(ctx, createTicketScript,
 		[]string{s.intakeKey("sub:" + key), s.intakeKey("seq"), s.intakeKey("tickets"), s.intakeKey("versions"),
 			s.intakeKey("employer_of"), s.intakeKey("employers"), s.intakeKey("queue")},
 		ttl, ticketRest, t.EmployerKey, employerMemberPrefix(t.EmployerKey), s.intakeKey("events:"), eventRest, notifRest,
+		s.intakeKey(""), delta,
 	).Int64Slice()
 	if err != nil {
 		return 0, false, fmt.Errorf("redis: create ticket: %w", err)
@@ -200,8 +208,22 @@ func (s *Store) ListTickets(ctx context.Context) ([]intake.Ticket, error) {
 // UpdateTicket implements intake.Store.
 func (s *Store) UpdateTicket(ctx context.Context, u intake.TicketUpdate) error {
 	number := u.Ticket.Number
+	// The index delta is computed from the stored ticket: the script
+	// applies it only if the version is still the one read here, and a
+	// version names one content.
+	old, err := s.GetTicket(ctx, number)
+	if err != nil {
+		return err
+	}
+	if old.Version != u.Ticket.Version {
+		return intake.ErrConflict
+	}
 	t := u.Ticket
 	t.Version++
+	delta, err := indexDeltaJSON(&old, t)
+	if err != nil {
+		return fmt.Errorf("redis: update ticket %d: %w", number, err)
+	}
 	tj, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("redis: encode ticket %d: %w", number, err)
@@ -214,7 +236,7 @@ func (s *Store) UpdateTicket(ctx context.Context, u intake.TicketUpdate) error {
 	if u.ReplaceEvents {
 		replace = "1"
 	}
-	args := []any{number, u.Ticket.Version, tj, t.EmployerKey, member, replace, len(u.Events)}
+	args := []any{number, u.Ticket.Version, tj, t.EmployerKey, member, replace, len(u.Events), s.intakeKey(""), delta}
 	for _, e := range u.Events {
 		e.Ticket = number
 		v, err := json.Marshal(e)

@@ -33,6 +33,7 @@ func TestIntakeStore(t *testing.T, open func(t *testing.T) intake.Store) {
 	})
 	t.Run("Evidence", func(t *testing.T) { testIntakeEvidence(t, open) })
 	t.Run("Audit", func(t *testing.T) { testIntakeAudit(t, open) })
+	t.Run("Indexes", func(t *testing.T) { testIntakeIndexes(t, open) })
 	t.Run("CanceledContext", func(t *testing.T) { testIntakeCanceled(t, open) })
 }
 

@@ -18,6 +18,9 @@
 package web
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -131,4 +134,17 @@ func logger(l *slog.Logger) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return l
+}
+
+// TokenHash is what a store keeps of a secret token (a sign-in link's
+// token, a session id): its SHA-256 in hex.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewToken returns a random token of 52 base32 characters (260 bits: not
+// guessable, not enumerable; safe in URLs and cookies).
+func NewToken() string {
+	return rand.Text() + rand.Text()
 }
