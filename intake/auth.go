@@ -67,7 +67,7 @@ func Authorize(p Principal, a Action, t *Ticket) error {
 		ok = own || (t != nil && staff)
 	case ActionViewContact:
 		ok = own || (t != nil && (admin || claimant))
-	case ActionWithdraw, ActionAddEvidence:
+	case ActionWithdraw, ActionAddEvidence, ActionReply:
 		ok = own
 	case ActionList, ActionStats:
 		ok = staff

@@ -275,7 +275,29 @@ func (s *Service) Events(ctx context.Context, userID, number int64) ([]Event, er
 	if _, err := s.authorized(ctx, p, number, ActionHistory, s.store.GetTicket); err != nil {
 		return nil, err
 	}
-	return s.store.ListEvents(ctx, number)
+	events, err := s.store.ListEvents(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	for i := range events {
+		if events[i].Note, err = s.sealer.Open(events[i].Note); err != nil {
+			return nil, fmt.Errorf("intake: ticket #%d: event %d: %w", number, i, err)
+		}
+	}
+	return events, nil
+}
+
+// sealNotes returns copies of events with their notes sealed.
+func (s *Service) sealNotes(events []Event) ([]Event, error) {
+	out := make([]Event, len(events))
+	for i, e := range events {
+		var err error
+		if e.Note, err = s.sealer.Seal(e.Note); err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
 }
 
 // Filter selects tickets for ListTickets. Zero fields select everything.
@@ -359,7 +381,13 @@ func (s *Service) modify(ctx context.Context, userID, number int64, a Action, fn
 		}
 		if len(events) > 0 {
 			t.UpdatedAt = now
-			u := TicketUpdate{Ticket: t, Events: events}
+			// Notes (and the messages between mediator and worker) are
+			// about the worker: sealed like the ticket's personal fields.
+			sealed, err := s.sealNotes(events)
+			if err != nil {
+				return Ticket{}, err
+			}
+			u := TicketUpdate{Ticket: t, Events: sealed}
 			for _, e := range events {
 				u.Notify = append(u.Notify, notificationOf(e))
 			}
