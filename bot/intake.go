@@ -649,16 +649,7 @@ func (c *Conversation) ticketInput(ctx context.Context, in Incoming, st *chatSta
 		}
 		t, err = svc.RecordOutcome(ctx, in.UserID, s.Ticket, intake.OutcomeSettled, amount, "")
 	case "msg":
-		chatID, wlang, werr := svc.WorkerChat(ctx, in.UserID, s.Ticket)
-		if werr != nil {
-			return true, c.refusal(ctx, werr, lang, out)
-		}
-		msg := fmt.Sprintf(mediatorSays.in(wlang), s.Ticket) + "\n" + in.Text
-		if err := c.intake.messenger.SendTo(ctx, chatID, Reply{Text: msg, Buttons: [][]Button{{{Text: intakeTexts.replyButton.in(wlang), Data: "tk|rp|" + strconv.FormatInt(s.Ticket, 10)}}}}); err != nil {
-			return true, err
-		}
-		// The audit trail records that a message went out, not what it said.
-		t, err = svc.AddNote(ctx, in.UserID, s.Ticket, messageSentNote)
+		t, err = c.MessageWorker(ctx, in.UserID, s.Ticket, in.Text)
 		if err != nil {
 			return true, c.refusal(ctx, err, lang, out)
 		}
@@ -672,8 +663,29 @@ func (c *Conversation) ticketInput(ctx context.Context, in Incoming, st *chatSta
 	return true, out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.done.in(lang), t.Number, t.State.Label(lang)), Buttons: mediatorButtons(t, lang)})
 }
 
-// messageSentNote is the audit entry for a message relayed to a worker.
-const messageSentNote = "✉️ message sent to the worker / 已向投诉人发送消息"
+// MessageWorker sends text from a mediator (or admin) to the worker of
+// ticket number, with a button to reply, and records it in the ticket's
+// trail (sealed; the audit log records only that a message went out).
+// The Telegram flow and the web console both send through it; intake
+// checks that the sender may.
+func (c *Conversation) MessageWorker(ctx context.Context, staffID, number int64, text string) (intake.Ticket, error) {
+	if c.intake == nil {
+		return intake.Ticket{}, errors.New("bot: complaints are off")
+	}
+	svc := c.intake.svc
+	chatID, wlang, err := svc.WorkerChat(ctx, staffID, number)
+	if err != nil {
+		return intake.Ticket{}, err
+	}
+	if strings.TrimSpace(text) == "" {
+		return intake.Ticket{}, errors.New("bot: empty message")
+	}
+	msg := fmt.Sprintf(mediatorSays.in(wlang), number) + "\n" + text
+	if err := c.intake.messenger.SendTo(ctx, chatID, Reply{Text: msg, Buttons: [][]Button{{{Text: intakeTexts.replyButton.in(wlang), Data: "tk|rp|" + strconv.FormatInt(number, 10)}}}}); err != nil {
+		return intake.Ticket{}, err
+	}
+	return svc.RecordMessage(ctx, staffID, number, text)
+}
 
 var mediatorSays = text{"✉️ 工会调解员关于投诉 #%d 的消息：", "✉️ Message from the union mediator about complaint #%d:"}
 
@@ -693,9 +705,16 @@ func (c *Conversation) workerReply(ctx context.Context, in Incoming, _ *chatStat
 	if !ok {
 		return true, out.Send(ctx, Reply{Text: texts.expired.in(lang)})
 	}
+	// The reply joins the ticket's trail first (the console shows it),
+	// then goes to the mediator's chat.
+	if _, err := c.intake.svc.RecordReply(ctx, in.UserID, r.Ticket, in.Text); err != nil {
+		c.log.Warn("recording a worker's reply failed", "ticket", r.Ticket, "err", err)
+	}
 	msg := fmt.Sprintf(intakeTexts.workerSays.in(lang), r.Ticket, in.Text)
 	if err := c.intake.messenger.SendTo(ctx, r.Mediator, Reply{Text: msg, Buttons: [][]Button{{{Text: text{"✉️ 回复", "✉️ Reply"}.in(lang), Data: "tk|msg|" + strconv.FormatInt(r.Ticket, 10)}}}}); err != nil {
-		return true, err
+		// A mediator who works in the web console only may not have a
+		// chat with the bot: the reply is in the ticket's trail anyway.
+		c.log.Warn("relaying a worker's reply to the mediator's chat failed", "ticket", r.Ticket, "err", err)
 	}
 	return true, out.Send(ctx, Reply{Text: intakeTexts.relayed.in(lang)})
 }

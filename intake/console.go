@@ -645,3 +645,22 @@ func (s *Service) MediatorCaseloads(ctx context.Context, adminID int64) ([]Media
 
 // Admin reports whether userID is a configured admin.
 func (s *Service) Admin(userID int64) bool { return s.admins[userID] }
+
+// Settle records a settlement: the amount agreed and the day the employer
+// must pay by (zero: not agreed), as RecordOutcome(OutcomeSettled) does.
+func (s *Service) Settle(ctx context.Context, userID, number int64, amount calc.Money, payBy time.Time, note string) (Ticket, error) {
+	if amount < 0 {
+		return Ticket{}, errors.New("intake: negative settlement amount")
+	}
+	return s.modify(ctx, userID, number, ActionOutcome, func(p Principal, t *Ticket, now time.Time) ([]Event, error) {
+		if !payBy.IsZero() && payBy.Before(t.CreatedAt.AddDate(0, 0, -1)) {
+			return nil, errors.New("intake: the pay-by date is before the complaint")
+		}
+		ev, err := move(p, t, ActionOutcome, StateSettled, note, now)
+		if err != nil {
+			return nil, err
+		}
+		t.SettledAmount, ev.Amount, t.PayBy = amount, amount, payBy
+		return []Event{ev}, nil
+	})
+}

@@ -40,6 +40,7 @@ func Erase(t Ticket, now time.Time) Ticket {
 		Mediator:      t.Mediator,
 		Outcome:       t.Outcome,
 		SettledAmount: t.SettledAmount,
+		PayBy:         t.PayBy,
 		CreatedAt:     t.CreatedAt,
 		UpdatedAt:     now,
 		ClaimedAt:     t.ClaimedAt,

@@ -55,6 +55,9 @@ type Ticket struct {
 	Mediator      int64      `json:"mediator,omitempty"` // the claiming mediator's user id
 	Outcome       Outcome    `json:"outcome,omitempty"`
 	SettledAmount calc.Money `json:"settled_amount"`
+	// PayBy is the day the employer agreed to pay the settlement by
+	// (zero: not given).
+	PayBy time.Time `json:"pay_by,omitzero"`
 
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`

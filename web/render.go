@@ -314,3 +314,29 @@ func (r *Renderer) Deny() http.Handler {
 		r.Error(w, req, http.StatusForbidden, "")
 	})
 }
+
+// Fragment writes one template of a page without the layout (for a part
+// of a page that a script refreshes), with the page's texts.
+func (r *Renderer) Fragment(w http.ResponseWriter, req *http.Request, status int, name, tmpl string, p *Page) {
+	if p == nil {
+		p = &Page{}
+	}
+	p.Lang = Lang(req)
+	t, ok := r.pages[p.Lang][name]
+	var buf bytes.Buffer
+	if !ok {
+		r.log.Error("web: no such page template", "page", name)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, tmpl, p); err != nil {
+		r.log.Error("web: rendering a fragment failed", "page", name, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}

@@ -31,6 +31,7 @@ type store interface {
 	bot.Store
 	intake.Store
 	knowledge.Store
+	web.SessionStore
 }
 
 // openStore opens Redis when REDIS_URL is set, else the embedded file
@@ -118,7 +119,15 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if cfg.EvidenceDownload {
 		opts = append(opts, bot.WithEvidenceDownload(downloader))
 	}
-	conv := bot.NewConversation(engine, store, metrics, m.Logger, opts...)
+	var conv *bot.Conversation
+	con, err := m.newConsole(ctx, cfg, store, tickets, downloader, func() *bot.Conversation { return conv })
+	if err != nil {
+		return err
+	}
+	if con != nil {
+		opts = append(opts, bot.WithConsole(con))
+	}
+	conv = bot.NewConversation(engine, store, metrics, m.Logger, opts...)
 
 	if cmd == "chat" {
 		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))
@@ -148,7 +157,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if cfg.WebhookURL != "" {
 		mux.Handle("POST "+webhookPath(cfg.WebhookURL), tg.WebhookHandler())
 	}
-	if err := mountWeb(mux, webSites{}); err != nil {
+	sites := webSites{}
+	if con != nil {
+		sites.Console = con
+	}
+	if err := mountWeb(mux, sites); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

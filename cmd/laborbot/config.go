@@ -39,6 +39,13 @@ type Config struct {
 	// (sealed with DATA_KEY), not only Telegram's file ids.
 	EvidenceDownload bool `env:"EVIDENCE_DOWNLOAD" envDefault:"false"`
 
+	// ConsoleURL turns the web console on: its public base URL (the
+	// console is at /console/ under it; sign-in links point there).
+	ConsoleURL string `env:"CONSOLE_URL"`
+	// ConsoleIdle ends a console session after this long without a
+	// request.
+	ConsoleIdle time.Duration `env:"CONSOLE_IDLE" envDefault:"2h"`
+
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }
 
@@ -92,6 +99,14 @@ func (c Config) validate() error {
 	}
 	if c.DataKey != "" && len(c.DataKey) < 16 {
 		errs = append(errs, errors.New("DATA_KEY must be at least 16 characters"))
+	}
+	if c.ConsoleURL != "" {
+		if u, err := url.Parse(c.ConsoleURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("CONSOLE_URL %q must be the site's base URL, like https://union.example.org (the console is served at /console/)", c.ConsoleURL))
+		}
+	}
+	if c.ConsoleIdle < time.Minute || c.ConsoleIdle > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("CONSOLE_IDLE %s must be between 1m and 720h", c.ConsoleIdle))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
