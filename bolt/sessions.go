@@ -51,7 +51,7 @@ func (s *Store) webUpdate(ctx context.Context, fn func(signin, sessions, users *
 }
 
 // sweepWeb deletes expired tokens and sessions: there are few (a union's
-// staff), so a sweep on each new one is cheap and bounds the file.
+// staff), so a sweep on each new session is cheap and bounds the file.
 func sweepWeb(signin, sessions, users *bbolt.Bucket, now time.Time) error {
 	var dead [][]byte
 	_ = signin.ForEach(func(k, v []byte) error {
@@ -87,10 +87,7 @@ func sweepWeb(signin, sessions, users *bbolt.Bucket, now time.Time) error {
 
 // PutSignInToken implements web.SessionStore.
 func (s *Store) PutSignInToken(ctx context.Context, hash string, userID int64, exp time.Time) error {
-	err := s.webUpdate(ctx, func(signin, sessions, users *bbolt.Bucket) error {
-		if err := sweepWeb(signin, sessions, users, s.now()); err != nil {
-			return err
-		}
+	err := s.webUpdate(ctx, func(signin, _, _ *bbolt.Bucket) error {
 		v := binary.BigEndian.AppendUint64(nil, uint64(userID))
 		return signin.Put([]byte(hash), binary.BigEndian.AppendUint64(v, uint64(exp.UnixNano())))
 	})
@@ -130,7 +127,8 @@ func (s *Store) PutSession(ctx context.Context, sess web.Session, idle time.Dura
 		return err
 	}
 	err = s.webUpdate(ctx, func(signin, sessions, users *bbolt.Bucket) error {
-		if err := sweepWeb(signin, sessions, users, s.now()); err != nil {
+		// Expiry is by the caller's clock (sess.LastSeen is its now).
+		if err := sweepWeb(signin, sessions, users, sess.LastSeen); err != nil {
 			return err
 		}
 		if err := sessions.Put([]byte(sess.Hash), v); err != nil {

@@ -61,6 +61,27 @@ func TestSessionStore(t *testing.T, open func(t *testing.T) web.SessionStore) {
 			t.Fatalf("%d of 8 concurrent takes of one token succeeded; want 1", wins)
 		}
 	})
+	t.Run("CallersClock", func(t *testing.T) {
+		// Expiry follows the caller's clock, not the store's: a session
+		// made at a time long past is live at that time.
+		s := open(t)
+		ctx := t.Context()
+		past := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+		for _, h := range []string{"p1", "p2"} {
+			if err := s.PutSession(ctx, web.Session{Hash: h, UserID: 1, Site: "console", At: past, LastSeen: past}, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.PutSignInToken(ctx, "pt", 1, past.Add(10*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := s.GetSession(ctx, "p1", past.Add(time.Minute)); !ok || err != nil {
+			t.Fatalf("a session by the caller's clock: %v, %v", ok, err)
+		}
+		if _, ok, err := s.TakeSignInToken(ctx, "pt", past.Add(time.Minute)); !ok || err != nil {
+			t.Fatalf("a token by the caller's clock: %v, %v", ok, err)
+		}
+	})
 	t.Run("Sessions", func(t *testing.T) {
 		s := open(t)
 		ctx := t.Context()

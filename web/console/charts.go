@@ -23,7 +23,7 @@ type bar struct {
 // hbars draws horizontal bars, one row per item.
 func hbars(title string, bars []bar) string {
 	const (
-		width, labelW, row, pad = 560.0, 150.0, 26.0, 6.0
+		width, labelW, row, pad = 520.0, 130.0, 28.0, 6.0
 	)
 	maxV := 0.0
 	for _, b := range bars {
@@ -34,7 +34,7 @@ func hbars(title string, bars []bar) string {
 	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, width, h, html.EscapeString(title))
 	for i, b := range bars {
 		y := pad + float64(i)*row
-		fmt.Fprintf(&sb, `<text x="%.0f" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, labelW-8, y+row/2, html.EscapeString(clip(b.Label, 12)))
+		fmt.Fprintf(&sb, `<text x="%.0f" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, labelW-8, y+row/2, html.EscapeString(clip(b.Label, 8)))
 		w := 0.0
 		if maxV > 0 {
 			w = (width - labelW - 70) * b.Value / maxV
@@ -53,7 +53,7 @@ func hbars(title string, bars []bar) string {
 // vbars draws vertical bars, one column per item (months).
 func vbars(title string, bars []bar) string {
 	const (
-		width, height, bottom, top, pad = 560.0, 220.0, 34.0, 18.0, 8.0
+		width, height, bottom, top, pad = 520.0, 240.0, 30.0, 22.0, 4.0
 	)
 	maxV := 0.0
 	for _, b := range bars {

@@ -185,6 +185,7 @@ func (c *Console) funcs() template.FuncMap {
 		"percent": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 		"dur":     humanDuration,
 		"add":     func(a, b int) int { return a + b },
+		"since":   func(t time.Time) time.Duration { return c.now().Sub(t) },
 		"svg":     func(s string) template.HTML { return template.HTML(s) }, // charts are built from numbers by charts.go
 	}
 }
