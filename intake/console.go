@@ -151,7 +151,7 @@ func (s *Service) filterGroups(ctx context.Context, q QueueQuery) ([][]string, e
 		if err != nil {
 			return nil, err
 		}
-		if k := s.nameKey(search); k != "" {
+		if k := s.NameKey(search); k != "" {
 			sets = append(sets, SetName(k))
 		}
 		groups = append(groups, append(sets, ""))

@@ -295,11 +295,11 @@ func (s *Service) EnsureIndex(ctx context.Context) error {
 	return nil
 }
 
-// NameKey is the blind index of a worker's name: a keyed hash (HMAC with
+// NameKey returns the blind index of a worker's name: a keyed hash (HMAC with
 // a key derived from DATA_KEY, when set) of the name with spaces removed
 // and letters lower-cased, so staff can find a ticket by the worker's full
 // name while the index holds no name.
-func (s *Service) nameKey(name string) string {
+func (s *Service) NameKey(name string) string {
 	n := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '·' || r == '•' {
 			return -1

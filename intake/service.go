@@ -153,7 +153,7 @@ func (s *Service) SubmitInterview(ctx context.Context, w Submitter, key string, 
 		Province: a.Province, City: a.City, District: a.District,
 		StartDate: a.StartDate, EndDate: a.EndDate, MonthlyWage: a.MonthlyWage, Claimed: a.Claimed,
 		Coworkers: a.Coworkers, Description: a.Description, Evidence: slices.Clone(a.Evidence),
-		Demands: a.Demands, Name: a.Name, NameKey: s.nameKey(a.Name), Phone: a.Phone, ContactTime: a.ContactTime,
+		Demands: a.Demands, Name: a.Name, NameKey: s.NameKey(a.Name), Phone: a.Phone, ContactTime: a.ContactTime,
 		State: StateNew, CreatedAt: now, UpdatedAt: now, ConsentAt: iv.ConsentAt,
 	}
 	if err := sealFields(&t, s.sealer.Seal); err != nil {

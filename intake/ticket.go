@@ -47,7 +47,7 @@ type Ticket struct {
 	Name        string        `json:"name,omitempty"`         // personal, sealed
 	Phone       string        `json:"phone,omitempty"`        // personal, sealed
 	ContactTime string        `json:"contact_time,omitempty"` // personal, sealed
-	// NameKey is the blind index of Name (see Service.nameKey), so staff
+	// NameKey is the blind index of Name (see Service.NameKey), so staff
 	// can search by name; personal.
 	NameKey string `json:"name_key,omitempty"`
 

@@ -186,6 +186,7 @@ func (c *Console) funcs() template.FuncMap {
 		"dur":     humanDuration,
 		"add":     func(a, b int) int { return a + b },
 		"since":   func(t time.Time) time.Duration { return c.now().Sub(t) },
+		"late":    func(t time.Time) bool { return c.now().Sub(t) > 24*time.Hour },
 		"svg":     func(s string) template.HTML { return template.HTML(s) }, // charts are built from numbers by charts.go
 	}
 }

@@ -224,6 +224,7 @@ func (e *env) file(tk intake.Ticket) int64 {
 	if tk.Name == "" {
 		tk.Name, tk.Phone = "王小明", "13987654321"
 	}
+	tk.NameKey = e.svc.NameKey(tk.Name)
 	tk.State, tk.CreatedAt, tk.UpdatedAt, tk.ConsentAt = intake.StateNew, e.clock.Now(), e.clock.Now(), e.clock.Now()
 	tk.StartDate, tk.MonthlyWage = calc.Date(2023, 3, 1), calc.Yuan(6000)
 	tk.Evidence = []intake.Evidence{{FileID: "file-" + fmt.Sprint(tk.WorkerID), Kind: "photo", AddedAt: e.clock.Now()}}

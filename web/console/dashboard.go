@@ -155,8 +155,11 @@ func plainMoney(m calc.Money) string { return strings.ReplaceAll(m.String(), ","
 
 // humanDuration is a duration in days and hours, or minutes.
 func humanDuration(d time.Duration, lang string) string {
-	if d <= 0 {
-		return "—"
+	if d < time.Minute {
+		if lang == "en" {
+			return "<1min"
+		}
+		return "不到1分钟"
 	}
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	if lang == "en" {

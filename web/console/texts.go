@@ -88,6 +88,7 @@ var texts = func() web.Texts {
 		"ticket.timeline":  {"处理记录", "Timeline"},
 		"ticket.linked":    {"同一单位的其他投诉", "Other complaints against the same employer"},
 		"ticket.affected":  {"约 %d 名劳动者受影响", "about %d workers affected"},
+		"ticket.linkedall": {"查看这家单位的全部 %d 件投诉", "All %d complaints against this employer"},
 		"ticket.actions":   {"操作", "Actions"},
 		"ticket.notfound":  {"找不到这个案件。", "There is no such case."},
 		"ticket.taken":     {"这个案件刚刚已被其他调解员受理。", "Another mediator has just taken this case."},

@@ -23,7 +23,9 @@ type ticketData struct {
 	Calcs    []calcView
 	Actions  map[string]bool
 	Linked   []intake.Ticket
-	Affected int64
+	// LinkedAll lists every complaint against the employer.
+	LinkedAll string
+	Affected  int64
 	Today    string
 	Mediator string
 }
@@ -47,6 +49,9 @@ type calcView struct {
 	Amount  string
 	Formula string
 }
+
+// maxLinked bounds the linked tickets a ticket page lists.
+const maxLinked = 8
 
 func ticketNumber(r *http.Request) (int64, bool) {
 	return intake.ParseTicketNumber(r.PathValue("n"))
@@ -95,15 +100,17 @@ func (c *Console) ticketData(r *http.Request, u *user) (ticketData, error) {
 	}
 	d.Calcs = calcsFor(t, c.now(), web.Lang(r))
 	if len(t.Linked) > 0 {
-		page, err := c.svc.Queue(ctx, u.UserID, intake.QueueQuery{View: intake.ViewAll, Employer: t.Employer, PerPage: 50})
+		// The most recent few; the queue lists them all.
+		page, err := c.svc.Queue(ctx, u.UserID, intake.QueueQuery{View: intake.ViewAll, Employer: t.Employer, PerPage: maxLinked + 1})
 		if err == nil {
 			for _, x := range page.Tickets {
-				if x.Number != t.Number && x.EmployerKey == t.EmployerKey {
+				if x.Number != t.Number && x.EmployerKey == t.EmployerKey && len(d.Linked) < maxLinked {
 					d.Linked = append(d.Linked, x)
 				}
 			}
 			d.Affected = page.Affected[t.EmployerKey]
 		}
+		d.LinkedAll = "/console/?view=all&employer=" + url.QueryEscape(t.Employer)
 	}
 	return d, nil
 }
