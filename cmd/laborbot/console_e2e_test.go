@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/laborbot/laborbot/bot/telegram/telegramtest"
@@ -94,8 +99,14 @@ func TestE2EConsoleJourney(t *testing.T) {
 			if strings.Contains(desk.Body(), "13800138000") {
 				t.Error("an unclaimed ticket shows the full phone number")
 			}
+			// The worker's photo is fetched from Telegram when the
+			// mediator opens it (a real picture, so the browser shows it).
+			tg.AddFile("photo-payslip", payslipPNG())
 			desk.Click("#act-claim")
 			desk.WaitText(".alert-success", "已受理")
+			if w := browsertest.Run(desk, chromedp.Evaluate[int](`new Promise(r => { const i = document.querySelector("#evidence img"); i.complete ? r(i.naturalWidth) : i.onload = () => r(i.naturalWidth) })`, awaitPromise)); w != 120 {
+				t.Errorf("the evidence photo did not load: width %d", w)
+			}
 			if got := desk.Text("#phone"); got != "13800138000" {
 				t.Errorf("after claiming, phone %q", got)
 			}
@@ -133,13 +144,6 @@ func TestE2EConsoleJourney(t *testing.T) {
 			desk.WaitText("#kpi-rate", "1/1")
 			if backend == "bolt" {
 				desk.Screenshot("console-dashboard-desktop")
-				phone := browser.NewTab(t, browsertest.Phone())
-				signIn(t, phone, consoleLink(t, r, mediatorID))
-				phone.Screenshot("console-queue-phone")
-				phone.Navigate("http://" + r.httpAddr + "/console/t/1")
-				phone.Screenshot("console-ticket-phone")
-				phone.Navigate("http://" + r.httpAddr + "/console/dashboard")
-				phone.Screenshot("console-dashboard-phone")
 			}
 
 			// The admin removes the mediator in another browser; the
@@ -167,4 +171,27 @@ func TestE2EConsoleJourney(t *testing.T) {
 // clickSummary opens a <details> by clicking its summary (no page load).
 func clickSummary(selector string) chromedp.Action[chromedp.Void] {
 	return chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible)
+}
+
+// awaitPromise makes Evaluate wait for the expression's promise.
+func awaitPromise(p *runtime.EvaluateParams) {
+	t := true
+	p.AwaitPromise = &t
+}
+
+// payslipPNG is a small picture (120×80) standing for a photo of a payslip.
+func payslipPNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
+	for y := range 80 {
+		for x := range 120 {
+			c := color.RGBA{250, 248, 240, 255}
+			if y%16 == 0 || x%30 == 0 {
+				c = color.RGBA{80, 80, 100, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
 }

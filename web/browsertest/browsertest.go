@@ -369,7 +369,11 @@ func (tab *Tab) Cookies() []*network.Cookie {
 // they are how a person would see the page.
 func (tab *Tab) Screenshot(name string) string {
 	tab.t.Helper()
-	png := Run(tab, chromedp.FullScreenshot(100))
+	return tab.save(name, Run(tab, chromedp.FullScreenshot(100)))
+}
+
+func (tab *Tab) save(name string, png []byte) string {
+	tab.t.Helper()
 	dir, err := ScreenshotDir()
 	if err != nil {
 		tab.t.Fatalf("browsertest: %v", err)
@@ -380,6 +384,13 @@ func (tab *Tab) Screenshot(name string) string {
 	}
 	tab.t.Logf("screenshot: %s", path)
 	return path
+}
+
+// ScreenshotViewport saves what the screen shows (not the whole page),
+// like Screenshot.
+func (tab *Tab) ScreenshotViewport(name string) string {
+	tab.t.Helper()
+	return tab.save(name, Run(tab, chromedp.CaptureScreenshot()))
 }
 
 // ScreenshotDir is testoutput/screenshots at the repository root (the

@@ -26,8 +26,8 @@ type ticketData struct {
 	// LinkedAll lists every complaint against the employer.
 	LinkedAll string
 	Affected  int64
-	Today    string
-	Mediator string
+	Today     string
+	Mediator  string
 }
 
 type eventView struct {
