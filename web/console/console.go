@@ -139,6 +139,7 @@ func (c *Console) routes() http.Handler {
 		mux.Handle(pattern, c.requireUser(true, h))
 	}
 	staff("GET /console/{$}", c.queuePage)
+	staff("POST /console/search", c.searchPage)
 	staff("GET /console/queue.csv", c.queueExport)
 	staff("GET /console/queue.json", c.queueExport)
 	staff("GET /console/t/{n}", c.ticketPage)

@@ -35,6 +35,17 @@ func TestPages(t *testing.T) {
 			if code != 200 || !strings.Contains(body, "同一单位：深圳市星光电子有限公司 · 2 件投诉 · 约 12 名劳动者受影响") {
 				t.Errorf("queue: %d\n%s", code, body)
 			}
+			// The search box posts: a worker's name never goes in a URL.
+			if code, body := a.post("/console/search", url.Values{"q": {"李四"}}); code != 200 || !strings.Contains(body, "/console/t/3") ||
+				strings.Contains(body, "/console/t/1\"") || strings.Contains(body, "queue.csv") || !strings.Contains(body, `value="李四"`) {
+				t.Errorf("search by name: %d\n%s", code, body)
+			}
+			if code, _, h := a.do(http.MethodPost, "/console/search", url.Values{"q": {"#2"}}); code != http.StatusSeeOther || h.Get("Location") != "/console/t/2" {
+				t.Errorf("search by number: %d %v", code, h)
+			}
+			if _, body := a.post("/console/search", url.Values{"q": {"红旗机械"}}); !strings.Contains(body, "/console/t/3") || strings.Contains(body, "/console/t/2\"") {
+				t.Errorf("search by employer")
+			}
 			for _, q := range []struct{ query, want, not string }{
 				{"?q=李四", "/console/t/3", "/console/t/1\""},
 				{"?q=%232", "/console/t/2", "/console/t/3\""},

@@ -49,6 +49,7 @@ type queueData struct {
 	Export    string // the query string for exports
 	Admin     bool
 	Filtered  bool
+	Search    bool // results of the search box (no links that would carry it)
 }
 
 type queueTab struct {
@@ -59,7 +60,27 @@ type queueTab struct {
 
 func (c *Console) queuePage(w http.ResponseWriter, r *http.Request, u *user) {
 	v := r.URL.Query()
-	q := queryOf(v)
+	c.renderQueue(w, r, u, v, queryOf(v), false)
+}
+
+// searchPage answers the search box. It is a form post, and the results
+// are shown without a redirect: what staff type (often a worker's name)
+// never appears in a URL, so not in a proxy's logs or the browser's
+// history. Results come on one long page, without export links.
+func (c *Console) searchPage(w http.ResponseWriter, r *http.Request, u *user) {
+	if err := r.ParseForm(); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	q := intake.QueueQuery{View: r.PostForm.Get("view"), Search: strings.TrimSpace(r.PostForm.Get("q")), PerPage: intake.MaxPerPage}
+	if n, ok := intake.ParseTicketNumber(q.Search); ok {
+		http.Redirect(w, r, "/console/t/"+strconv.FormatInt(n, 10), http.StatusSeeOther)
+		return
+	}
+	c.renderQueue(w, r, u, url.Values{"view": {q.View}}, q, true)
+}
+
+func (c *Console) renderQueue(w http.ResponseWriter, r *http.Request, u *user, v url.Values, q intake.QueueQuery, search bool) {
 	page, err := c.svc.Queue(r.Context(), u.UserID, q)
 	if err != nil {
 		c.fail(w, r, err)
@@ -123,6 +144,9 @@ func (c *Console) queuePage(w http.ResponseWriter, r *http.Request, u *user) {
 		}
 	}
 	d.Export = ev.Encode()
+	if search {
+		d.Prev, d.Next, d.Export, d.Search = "", "", "", true
+	}
 	title := "nav.queue"
 	c.render.Render(w, r, http.StatusOK, "queue", c.page(r, u, title, "nav.queue", d))
 }
