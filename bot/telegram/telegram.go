@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -211,7 +212,13 @@ func (t *Transport) WebhookHandler() http.Handler {
 }
 
 // receive converts an update and queues it for its chat.
-func (t *Transport) receive(u *models.Update) bool {
+func (t *Transport) receive(u *models.Update) (accepted bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.recovered("receive", u.ID, r)
+			accepted = true // skipped: taking it again would panic again
+		}
+	}()
 	in, ok := t.toIncoming(u)
 	if !ok {
 		return true
@@ -219,11 +226,36 @@ func (t *Transport) receive(u *models.Update) bool {
 	return t.disp.enqueue(in)
 }
 
+// handle runs the conversation on one update. A panic is recovered here,
+// per update: it is logged and counted and the update is skipped, so one
+// malformed update neither stops the process nor, replayed after a
+// restart, every update behind it.
 func (t *Transport) handle(ctx context.Context, in bot.Incoming) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.recovered("handle", in.UpdateID, r)
+		}
+	}()
 	out := t.responder(in)
 	if err := t.conv.Handle(ctx, in, out); err != nil {
 		t.log.Error("handling update failed", "update_id", in.UpdateID, "kind", in.Kind, "err", t.redact(err.Error()))
 	}
+}
+
+// recovered logs and counts a panic while an update was being taken in or
+// handled. The panic value and the stack name code, not message text.
+func (t *Transport) recovered(where string, updateID int64, r any) {
+	t.opts.Metrics.Errors.WithLabelValues("panic").Inc()
+	t.log.Error("panic while handling an update; update skipped", "where", where, "update_id", updateID,
+		"panic", t.redact(fmt.Sprint(r)), "stack", t.redact(string(debug.Stack())))
+}
+
+// forged counts and logs an update a genuine Telegram would not send (a
+// webhook endpoint or a proxy can be fed anything): it is not handled.
+func (t *Transport) forged(u *models.Update, why string) (bot.Incoming, bool) {
+	t.opts.Metrics.Errors.WithLabelValues("forged_update").Inc()
+	t.log.Warn("malformed or forged update ignored", "update_id", u.ID, "why", why)
+	return bot.Incoming{}, false
 }
 
 // toIncoming reads what the conversation needs from an update. It keeps no
@@ -244,18 +276,29 @@ func (t *Transport) toIncoming(u *models.Update) (bot.Incoming, bool) {
 			in.ChatID = msg.Chat.ID
 			in.ChatType = chatType(msg.Chat.Type)
 		}
+		// In a private chat the chat is the user: a button pressed "in"
+		// someone else's private chat would act on their interview.
+		if in.ChatType == bot.ChatPrivate && in.ChatID != cq.From.ID {
+			return t.forged(u, "callback_query in a private chat of another user")
+		}
 		in.UserID, in.LangCode = cq.From.ID, cq.From.LanguageCode
 		in.Kind, in.Data = bot.KindCallback, cq.Data
 		in.CallbackID = cq.ID
 		return in, true
 	case u.EditedMessage != nil:
 		m := u.EditedMessage
+		if why := checkMessage(m); why != "" {
+			return t.forged(u, why)
+		}
 		t.fillFrom(&in, m)
 		in.Kind = bot.KindEdited
 		in.Addressed = t.addressed(m)
 		return in, true
 	case u.Message != nil:
 		m := u.Message
+		if why := checkMessage(m); why != "" {
+			return t.forged(u, why)
+		}
 		t.fillFrom(&in, m)
 		in.Addressed = t.addressed(m)
 		switch {
@@ -293,6 +336,35 @@ func (t *Transport) toIncoming(u *models.Update) (bot.Incoming, bool) {
 	return in, false
 }
 
+// checkMessage tells what makes a message one Telegram would never send
+// ("" when nothing): entities outside the text they annotate (a negative
+// length used to panic the command parser), or a private chat whose
+// message comes from someone other than the chat's user.
+func checkMessage(m *models.Message) string {
+	if m.Chat.Type == models.ChatTypePrivate && m.From != nil && m.From.ID != m.Chat.ID {
+		return "message in a private chat from another user"
+	}
+	if !entitiesFit(m.Entities, m.Text) || !entitiesFit(m.CaptionEntities, m.Caption) {
+		return "entity outside its text"
+	}
+	return ""
+}
+
+// entitiesFit reports whether every entity lies within text, counted in
+// UTF-16 units as Telegram counts them.
+func entitiesFit(es []models.MessageEntity, text string) bool {
+	if len(es) == 0 {
+		return true
+	}
+	n := utf16Len(text)
+	for _, e := range es {
+		if e.Offset < 0 || e.Length <= 0 || e.Offset > n || e.Length > n-e.Offset {
+			return false
+		}
+	}
+	return true
+}
+
 func (t *Transport) fillFrom(in *bot.Incoming, m *models.Message) {
 	in.ChatID, in.ChatType = m.Chat.ID, chatType(m.Chat.Type)
 	if m.From != nil {
@@ -319,7 +391,7 @@ func (t *Transport) command(m *models.Message) (cmd, args string, ok bool) {
 		return "", "", false
 	}
 	units := utf16.Encode([]rune(m.Text))
-	end := min(m.Entities[0].Length, len(units))
+	end := min(max(m.Entities[0].Length, 0), len(units))
 	word := string(utf16.Decode(units[:end]))
 	rest := string(utf16.Decode(units[end:]))
 	word = strings.TrimPrefix(word, "/")
