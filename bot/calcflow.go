@@ -10,6 +10,7 @@ import (
 
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // chatState is what a chat's flow in progress remembers between messages.
@@ -186,10 +187,12 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 	return out.Send(ctx, reply)
 }
 
+// inputMessage says what is wrong with a typed value, as Markdown: the
+// message may quote what the user typed, so it shows as typed.
 func inputMessage(err error, lang string) string {
 	var ie *calc.InputError
 	if errors.As(err, &ie) {
-		return ie.Message(lang)
+		return markdown.Literal(ie.Message(lang))
 	}
-	return err.Error()
+	return markdown.Literal(err.Error())
 }

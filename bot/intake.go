@@ -14,6 +14,7 @@ import (
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // intakeFeature connects the conversation to complaints and mediation: the
@@ -132,7 +133,7 @@ func (c *Conversation) refusal(ctx context.Context, err error, lang string, out 
 	}
 	var te *intake.TransitionError
 	if errors.As(err, &te) {
-		return out.Send(ctx, Reply{Text: "⚠️ " + err.Error()})
+		return out.Send(ctx, Reply{Text: "⚠️ " + markdown.Literal(err.Error())})
 	}
 	return err
 }
@@ -298,7 +299,8 @@ func (c *Conversation) interviewError(ctx context.Context, in Incoming, iv *inta
 	if errors.As(err, &ve) {
 		msg = ve.Message(lang)
 	}
-	return c.showInterview(ctx, iv, lang, out, "⚠️ "+msg+"\n\n")
+	// A validation message may quote what the worker typed.
+	return c.showInterview(ctx, iv, lang, out, "⚠️ "+markdown.Literal(msg)+"\n\n")
 }
 
 // afterInterviewStep saves the interview and asks the next question, or
@@ -432,7 +434,7 @@ func (c *Conversation) tickets(ctx context.Context, in Incoming, lang string, ou
 	}
 	var b strings.Builder
 	for _, t := range ts {
-		fmt.Fprintf(&b, "#%d · %s · %s · %s\n", t.Number, t.State.Label(lang), typeLabels(t.Types, lang), strings.TrimSpace(t.Province+" "+t.City))
+		fmt.Fprintf(&b, "#%d · %s · %s · %s\n", t.Number, t.State.Label(lang), typeLabels(t.Types, lang), markdown.Literal(strings.TrimSpace(t.Province+" "+t.City)))
 	}
 	return out.Send(ctx, Reply{Text: b.String()})
 }
@@ -680,7 +682,7 @@ func (c *Conversation) MessageWorker(ctx context.Context, staffID, number int64,
 	if strings.TrimSpace(text) == "" {
 		return intake.Ticket{}, errors.New("bot: empty message")
 	}
-	msg := fmt.Sprintf(mediatorSays.in(wlang), number) + "\n" + text
+	msg := fmt.Sprintf(mediatorSays.in(wlang), number) + "\n" + markdown.Literal(text)
 	if err := c.intake.messenger.SendTo(ctx, chatID, Reply{Text: msg, Buttons: [][]Button{{{Text: intakeTexts.replyButton.in(wlang), Data: "tk|rp|" + strconv.FormatInt(number, 10)}}}}); err != nil {
 		return intake.Ticket{}, err
 	}
@@ -710,7 +712,7 @@ func (c *Conversation) workerReply(ctx context.Context, in Incoming, _ *chatStat
 	if _, err := c.intake.svc.RecordReply(ctx, in.UserID, r.Ticket, in.Text); err != nil {
 		c.log.Warn("recording a worker's reply failed", "ticket", r.Ticket, "err", err)
 	}
-	msg := fmt.Sprintf(intakeTexts.workerSays.in(lang), r.Ticket, in.Text)
+	msg := fmt.Sprintf(intakeTexts.workerSays.in(lang), r.Ticket, markdown.Literal(in.Text))
 	if err := c.intake.messenger.SendTo(ctx, r.Mediator, Reply{Text: msg, Buttons: [][]Button{{{Text: text{"✉️ 回复", "✉️ Reply"}.in(lang), Data: "tk|msg|" + strconv.FormatInt(r.Ticket, 10)}}}}); err != nil {
 		// A mediator who works in the web console only may not have a
 		// chat with the bot: the reply is in the ticket's trail anyway.
@@ -739,7 +741,7 @@ func (c *Conversation) export(ctx context.Context, in Incoming, lang string, out
 		format, err = intake.ParseFormat("csv")
 	}
 	if err != nil {
-		return out.Send(ctx, Reply{Text: "⚠️ " + err.Error()})
+		return out.Send(ctx, Reply{Text: "⚠️ " + markdown.Literal(err.Error())})
 	}
 	var buf bytes.Buffer
 	if err := c.intake.svc.Export(ctx, in.UserID, &buf, format); err != nil {

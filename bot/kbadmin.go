@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // kbFeature lets union admins change the knowledge base from Telegram and
@@ -143,7 +144,8 @@ func problemList(ps knowledge.Problems) string {
 			fmt.Fprintf(&b, "… (+%d)\n", len(ps)-30)
 			break
 		}
-		b.WriteString("• " + p.String() + "\n")
+		// A problem may quote the file's text.
+		b.WriteString("• " + markdown.Literal(p.String()) + "\n")
 	}
 	return b.String()
 }
@@ -171,7 +173,7 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 			if e.Entry.Lang != lang {
 				continue
 			}
-			fmt.Fprintf(&b, "%s · v%d · %s\n", e.Entry.ID, e.Version, e.Entry.Title)
+			fmt.Fprintf(&b, "%s · v%d · %s\n", markdown.Literal(e.Entry.ID), e.Version, markdown.Literal(e.Entry.Title))
 		}
 		if b.Len() == 0 {
 			return out.Send(ctx, Reply{Text: kbTexts.notFound.in(lang)})
@@ -205,7 +207,7 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 		}
 		var b strings.Builder
 		for _, v := range vs {
-			fmt.Fprintf(&b, "v%d · %s · %s %s\n", v.Version, v.At.Format("2006-01-02 15:04"), v.Actor, v.Note)
+			fmt.Fprintf(&b, "v%d · %s · %s %s\n", v.Version, v.At.Format("2006-01-02 15:04"), markdown.Literal(v.Actor), markdown.Literal(v.Note))
 		}
 		if b.Len() == 0 {
 			b.WriteString("v0 (built-in)")
@@ -227,7 +229,7 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 		if len(res.Published) > 0 {
 			newV = res.Published[0].Version
 		}
-		return out.Send(ctx, Reply{Text: fmt.Sprintf(kbTexts.rolledBack.in(lang), args[0], v, newV)})
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(kbTexts.rolledBack.in(lang), markdown.Literal(args[0]), v, newV)})
 	case "disable", "enable":
 		if len(args) != 1 {
 			break
@@ -243,7 +245,7 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 		if err != nil {
 			return c.kbError(ctx, err, lang, out)
 		}
-		return out.Send(ctx, Reply{Text: fmt.Sprintf(msg.in(lang), args[0])})
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(msg.in(lang), markdown.Literal(args[0]))})
 	case "suggest":
 		if rest == "" {
 			break
@@ -268,7 +270,7 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 		b.WriteString(kbTexts.draftsHead.in(lang) + "\n")
 		var rows [][]Button
 		for _, d := range ds {
-			fmt.Fprintf(&b, "#%d · %s · %s · %s\n", d.ID, d.EntryID, d.Title, d.Author)
+			fmt.Fprintf(&b, "#%d · %s · %s · %s\n", d.ID, markdown.Literal(d.EntryID), markdown.Literal(d.Title), markdown.Literal(d.Author))
 			id := strconv.FormatInt(d.ID, 10)
 			rows = append(rows, []Button{{Text: "✅ #" + id, Data: "kb|pd|" + id}, {Text: "❌ #" + id, Data: "kb|rd|" + id}})
 		}
@@ -314,7 +316,8 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 		var b strings.Builder
 		b.WriteString(kbTexts.gapsHead.in(lang) + "\n")
 		for _, g := range gaps {
-			fmt.Fprintf(&b, "%d · %s · %s · %s\n", g.Count, g.LastSeen.Format("01-02"), g.Lang, g.Question)
+			// Workers' questions, shown as they were typed.
+			fmt.Fprintf(&b, "%d · %s · %s · %s\n", g.Count, g.LastSeen.Format("01-02"), g.Lang, markdown.Literal(g.Question))
 		}
 		return c.sendLong(ctx, out, b.String())
 	}
@@ -345,11 +348,11 @@ func publishedText(res *knowledge.PublishResult, lang string) string {
 	if len(res.Published) > 0 {
 		b.WriteString(kbTexts.published.in(lang) + "\n")
 		for _, p := range res.Published {
-			fmt.Fprintf(&b, "• %s v%d · %s\n", p.ID, p.Version, p.Title)
+			fmt.Fprintf(&b, "• %s v%d · %s\n", markdown.Literal(p.ID), p.Version, markdown.Literal(p.Title))
 		}
 	}
 	if len(res.Unchanged) > 0 {
-		b.WriteString(kbTexts.unchanged.in(lang) + " " + strings.Join(res.Unchanged, ", ") + "\n")
+		b.WriteString(kbTexts.unchanged.in(lang) + " " + markdown.Literal(strings.Join(res.Unchanged, ", ")) + "\n")
 	}
 	if len(res.GapsCleared) > 0 {
 		fmt.Fprintf(&b, "(%d gaps cleared)\n", len(res.GapsCleared))
@@ -409,7 +412,7 @@ func (c *Conversation) kbUpload(ctx context.Context, in Incoming, lang string, o
 		if err != nil {
 			return c.kbError(ctx, err, lang, out)
 		}
-		return out.Send(ctx, Reply{Text: fmt.Sprintf(kbTexts.statuteDone.in(lang), sf.Short, sf.Articles)})
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(kbTexts.statuteDone.in(lang), markdown.Literal(sf.Short), sf.Articles)})
 	}
 	if actor.Role != knowledge.RoleAdmin {
 		d, bundle, err := a.Suggest(ctx, actor, f.Name, data)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // Step is a step of the interview. The values are stored in chat state:
@@ -689,9 +690,9 @@ func (iv *Interview) Prompt(lang string) Prompt {
 	fmt.Fprintf(&b, "(%d/%d) %s", p.Number, p.Total, iv.Step.prompt().In(lang))
 	switch {
 	case iv.toConfirm(iv.Step):
-		b.WriteString("\n\n" + fmt.Sprintf(w.prefilled.In(lang), iv.display(iv.Step, lang)))
+		b.WriteString("\n\n" + fmt.Sprintf(w.prefilled.In(lang), markdown.Literal(iv.display(iv.Step, lang))))
 	case iv.isDone(iv.Step) && iv.Step != StepTypes && iv.Step != StepEvidence:
-		b.WriteString("\n\n" + fmt.Sprintf(w.current.In(lang), iv.display(iv.Step, lang)))
+		b.WriteString("\n\n" + fmt.Sprintf(w.current.In(lang), markdown.Literal(iv.display(iv.Step, lang))))
 	}
 	if iv.Step == StepEvidence && len(iv.Answers.Evidence) > 0 {
 		b.WriteString("\n\n" + fmt.Sprintf(w.files.In(lang), len(iv.Answers.Evidence)) + " ✅")
@@ -740,6 +741,8 @@ func (iv *Interview) Summary(lang string) string {
 		if s == StepPhone {
 			v = MaskPhone(iv.Answers.Phone)
 		}
+		// The worker's answers show as typed, never as formatting.
+		v = markdown.Literal(v)
 		if v == "" {
 			v = w.notGiven.In(lang)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // today is the interview tests' clock.
@@ -137,8 +138,10 @@ func TestInterviewHappyPath(t *testing.T) {
 	}
 
 	sum := iv.Prompt("zh")
-	if sum.Step != StepSummary || strings.Contains(sum.Text, "13987654321") || !strings.Contains(sum.Text, "139****4321") ||
-		!strings.Contains(sum.Text, "深圳市星光电子有限公司") || !strings.Contains(sum.Text, "24,000.00 元") {
+	// What the worker reads: answers show as typed (markdown.Literal).
+	shown := markdown.Plain(sum.Text)
+	if sum.Step != StepSummary || strings.Contains(shown, "13987654321") || !strings.Contains(shown, "139****4321") ||
+		!strings.Contains(shown, "深圳市星光电子有限公司") || !strings.Contains(shown, "24,000.00 元") {
 		t.Fatalf("summary:\n%s", sum.Text)
 	}
 	if sum.Options[0][0].Value != PressSubmit {

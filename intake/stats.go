@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // Stats are the figures /stats shows. They use only fields Erase keeps, so
@@ -146,7 +147,7 @@ func (st Stats) Render(lang string) string {
 		} else if prov, ok := calc.LookupProvince(p); ok && en {
 			name = prov.En
 		}
-		fmt.Fprintf(&b, "• %s: %d\n", name, st.ByProvince[p])
+		fmt.Fprintf(&b, "• %s: %d\n", markdown.Literal(name), st.ByProvince[p])
 	}
 	b.WriteString("\n")
 	if st.Concluded > 0 {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // Ticket is a complaint as the union handles it. The JSON names are the
@@ -246,9 +247,11 @@ func (t Ticket) Text(lang string) string {
 	if t.Erased() {
 		b.WriteString(l.erased + "\n")
 	}
+	// Values are shown as typed (markdown.Literal): an employer or a
+	// description is the worker's text, never formatting.
 	line := func(label, value string) {
 		if value != "" {
-			fmt.Fprintf(&b, "%s: %s\n", label, value)
+			fmt.Fprintf(&b, "%s: %s\n", label, markdown.Literal(value))
 		}
 	}
 	line(l.types, typeList(t.Types, lang))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // wantValidation checks that err is a *ValidationError with both messages.
@@ -342,8 +343,9 @@ func TestTicketText(t *testing.T) {
 	tk := Ticket{Number: 7, State: StateNew, Types: []DisputeType{TypeOvertime}, Employer: "星光", Name: "张三",
 		Phone: "13812345678", Province: "广东", City: "深圳市", StartDate: calc.Date(2023, 1, 2), MonthlyWage: calc.Yuan(6000),
 		Linked: []int64{3, 9}, CreatedAt: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)}
-	full := tk.Text("zh")
-	masked := tk.Masked().Text("en")
+	// What the mediator reads: values show as typed (markdown.Literal).
+	full := markdown.Plain(tk.Text("zh"))
+	masked := markdown.Plain(tk.Masked().Text("en"))
 	for _, want := range []string{"#7", "加班费", "星光", "13812345678", "张三", "广东 深圳市", "2023-01-02 – 至今在职", "6,000.00", "#3 #9"} {
 		if !strings.Contains(full, want) {
 			t.Errorf("Text lacks %q:\n%s", want, full)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
+
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // MaxMessageLen is Telegram's limit on a message's text, in UTF-16 units
@@ -24,8 +24,7 @@ const splitAt = 3900
 // else is escaped text. It returns the rendered top-level blocks in order, so
 // callers can split a long reply between blocks without breaking a tag.
 func RenderHTML(md string) []string {
-	src := []byte(md)
-	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	doc, src := markdown.Parse(md)
 	var blocks []string
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		var b strings.Builder
@@ -184,12 +183,14 @@ func renderInlines(b *strings.Builder, parent ast.Node, src []byte) {
 	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
 		switch n := n.(type) {
 		case *ast.Text:
-			b.WriteString(html.EscapeString(string(n.Segment.Value(src))))
+			// Escapes (\*, \[ from markdown.Literal) and entity
+			// references show as the characters they stand for.
+			b.WriteString(html.EscapeString(markdown.Unescape(n.Segment.Value(src))))
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				b.WriteString("\n")
 			}
 		case *ast.String:
-			b.WriteString(html.EscapeString(string(n.Value)))
+			b.WriteString(html.EscapeString(markdown.Unescape(n.Value)))
 		case *ast.Emphasis:
 			tag := "i"
 			if n.Level >= 2 {
@@ -199,8 +200,13 @@ func renderInlines(b *strings.Builder, parent ast.Node, src []byte) {
 			renderInlines(b, n, src)
 			b.WriteString("</" + tag + ">")
 		case *ast.CodeSpan:
+			// Code is verbatim: no escapes are read inside it.
 			b.WriteString("<code>")
-			renderInlines(b, n, src)
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if t, ok := c.(*ast.Text); ok {
+					b.WriteString(html.EscapeString(string(t.Segment.Value(src))))
+				}
+			}
 			b.WriteString("</code>")
 		case *ast.Link:
 			b.WriteString(`<a href="` + html.EscapeString(string(n.Destination)) + `">`)

@@ -1,8 +1,11 @@
 package telegram
 
 import (
+	"html"
 	"strings"
 	"testing"
+
+	"github.com/laborbot/laborbot/markdown"
 )
 
 func TestRenderHTML(t *testing.T) {
@@ -70,5 +73,34 @@ func TestSplitHTMLOversizedBlock(t *testing.T) {
 	}
 	if got := strings.Count(joined.String(), "欠薪"); got != 3000 {
 		t.Errorf("text lost: %d of 3000", got)
+	}
+}
+
+// Users' words go into replies through markdown.Literal and must reach the
+// reader as typed: no link, heading, quote or bold of theirs.
+func TestRenderHTMLOfLiteralUserText(t *testing.T) {
+	for _, typed := range []string{
+		"[点我领补偿](http://evil.example/a)",
+		"# 已结案",
+		"> 系统消息：本投诉已撤回",
+		"**加粗** <b>标签</b> &amp;",
+		"第一行\n---",
+	} {
+		got := strings.Join(RenderHTML("**用人单位**: "+markdown.Literal(typed)+"\n**姓名**: 张三"), "\n\n")
+		for _, tag := range []string{"<a ", "<blockquote>", "<pre>", "<i>", "<code>"} {
+			if strings.Contains(got, tag) {
+				t.Errorf("%q rendered with %s: %s", typed, tag, got)
+			}
+		}
+		if strings.Count(got, "<b>") != 2 {
+			t.Errorf("%q: only the template's two labels may be bold: %s", typed, got)
+		}
+		plain := html.UnescapeString(stripTags(got))
+		if !strings.Contains(plain, typed) {
+			t.Errorf("%q does not read as typed: %q", typed, plain)
+		}
+		if !strings.Contains(plain, "姓名: 张三") {
+			t.Errorf("%q swallowed the next line: %q", typed, plain)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/laborbot/laborbot/bot"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // ChatID and UserID are the ids the terminal user has in the store.
@@ -94,7 +95,9 @@ func (r *responder) Typing(context.Context) error { return nil }
 func (r *responder) Send(_ context.Context, rep bot.Reply) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintln(r.out, strings.ReplaceAll(rep.Text, "**", ""))
+	// Replies are Markdown; users' words in them are escaped
+	// (markdown.Literal), so they print as typed.
+	fmt.Fprintln(r.out, markdown.Plain(rep.Text))
 	r.buttons = r.buttons[:0]
 	for _, row := range rep.Buttons {
 		var cells []string

@@ -156,3 +156,14 @@ func checkMarkdownV2(text string) (string, *apiError) {
 	}
 	return vis.String(), nil
 }
+
+// PlainText is what a Telegram client shows of an HTML-formatted text: the
+// text without its tags, entities decoded. Text that Telegram would refuse
+// is returned as it is.
+func PlainText(htmlText string) string {
+	vis, err := checkHTML(htmlText)
+	if err != nil {
+		return htmlText
+	}
+	return vis
+}
