@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ChatMessage is one message of a conversation with a language model.
@@ -398,27 +397,41 @@ func (e *Engine) fillLLM(ctx context.Context, lib *Library, ans *Answer, results
 		{Role: "system", Content: system},
 		{Role: "user", Content: userPrompt(passages, ans.Question, ans.Lang)},
 	}
+	llmCtx, cancel := context.WithTimeout(ctx, e.opts.LLMTimeout)
+	defer cancel()
+	// Each piece the citation filter lets through is checked for the
+	// instructions before it is shown (guard.go); a leak ends the stream.
+	guard := newPromptGuard(system)
+	var shown strings.Builder
+	leaked := false
 	filter := newCitationFilter(allowed, func(s string) {
+		if leaked {
+			return
+		}
+		if guard.Leaks(shown.String() + s) {
+			leaked = true
+			cancel()
+			return
+		}
+		shown.WriteString(s)
 		if onDelta != nil {
 			onDelta(s)
 		}
 	})
-	llmCtx, cancel := context.WithTimeout(ctx, e.opts.LLMTimeout)
-	defer cancel()
 	start := time.Now()
 	// With tools the model may first ask for calculations (see streamAnswer):
 	// the citations of their results join allowed, which the filter reads.
-	err := e.streamAnswer(llmCtx, msgs, ans.Lang, allowed, filter.Write)
+	err := e.streamAnswer(llmCtx, msgs, ans.Lang, allowed, func(s string) { filter.Write(cleanModelText(s)) })
 	filter.Flush()
 	ans.LLMDuration = time.Since(start)
 	text := strings.TrimSpace(filter.Text())
 	switch {
+	case leaked || guard.Leaks(text):
+		err = errors.New("model output repeated or described its instructions")
 	case err != nil && errors.Is(llmCtx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("model timed out after %s: %w", e.opts.LLMTimeout, err)
 	case err == nil && text == "":
 		err = errors.New("model returned an empty answer")
-	case err == nil && leaksPrompt(text, system):
-		err = errors.New("model output repeated its instructions")
 	}
 	if err != nil {
 		ans.LLMError = err
@@ -496,23 +509,4 @@ func userPrompt(passages []Passage, question, lang string) string {
 	b.WriteString(strings.ReplaceAll(truncateRunes(question, 2000), "QUESTION", "question"))
 	b.WriteString("\nQUESTION>>>\n")
 	return b.String()
-}
-
-// leaksPrompt reports whether the output repeats a line of the system prompt:
-// a jailbroken model, whatever it was told, does not get to show it.
-func leaksPrompt(out, system string) bool {
-	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-	o := norm(out)
-	for _, line := range strings.Split(system, "\n") {
-		// Compare a distinctive middle part of each instruction line.
-		l := norm(line)
-		if utf8.RuneCountInString(l) < 40 {
-			continue
-		}
-		r := []rune(l)
-		if strings.Contains(o, string(r[10:40])) {
-			return true
-		}
-	}
-	return false
 }

@@ -13,7 +13,7 @@ import (
 // retrieved passages (or a calculator's result), and anything else that
 // could send the worker elsewhere (a link) is taken out.
 //
-// It works a clause at a time: text is held back until a clause ends (。！？；
+// It works a clause at a time: text is held back until a clause ends (。！？；，
 // or a line break, outside brackets), and the whole clause is then
 // rewritten. That is what lets it recognise citations in every form a
 // model writes them, none of which can be told from prose by its first
@@ -36,6 +36,9 @@ type citationFilter struct {
 	pending string
 	out     strings.Builder
 	used    []Citation
+	// lastLaw is the statute the latest citation named: a bare 第N条 in a
+	// later clause ("…第三十条，第九百九十九条") is an article of it.
+	lastLaw string
 }
 
 // maxClauseRunes bounds the text held back when no clause ends: a model
@@ -126,7 +129,7 @@ func clauseEnd(s string) int {
 			depth++
 		case closers[r] && depth > 0:
 			depth--
-		case r == '\n' || depth == 0 && strings.ContainsRune("。！？；!?;", r):
+		case r == '\n' || depth == 0 && strings.ContainsRune("。！？；!?;，", r):
 			return i + utf8.RuneLen(r)
 		}
 	}
@@ -156,6 +159,9 @@ var (
 	enAfterRe = regexp.MustCompile(`(?i)((?:articles?|arts?\.?)\s*(?:` + numPat + `)(?:\s*(?:,|and|&)\s*(?:` + numPat + `))*)\s+of\s+(?:the\s+)?((?:[a-z][\w'’-]*\s+){0,9}?(?:law|regulations?|rules|provisions|measures|interpretation(?:\s*\(?[ivx]+\)?)?))`)
 	numRe     = regexp.MustCompile(numPat)
 	articleRe = regexp.MustCompile(`第\s*(` + numPat + `)\s*条`)
+	// 第N条 with no statute before it: at the start of a clause or after a
+	// list word.
+	bareArticleRe = regexp.MustCompile(`(^\s*|[、和及与或]\s*)` + articlesPat)
 )
 
 // articlesPat is one or more articles: 第N条, optionally 第M款/项, joined
@@ -179,6 +185,11 @@ func (f *citationFilter) rewrite(s string) string {
 	s = replaceSubmatch(plainZhRe, s, func(m []string) string { return f.plainZh(m[0], m[1], m[2]) })
 	s = replaceSubmatch(enBeforeRe, s, func(m []string) string { return f.englishBefore(m[0], m[1], m[2]) })
 	s = replaceSubmatch(enAfterRe, s, func(m []string) string { return f.englishAfter(m[0], m[1], m[2]) })
+	if f.lastLaw != "" {
+		s = replaceSubmatch(bareArticleRe, s, func(m []string) string {
+			return m[1] + f.articles(m[0][len(m[1]):], f.lastLaw, m[0][len(m[1]):], "", func(nums []int) string { return zhArticles(nums) })
+		})
+	}
 	if strings.Contains(s, removed) {
 		s = repairRemovals(s)
 	}
@@ -205,6 +216,7 @@ func (f *citationFilter) bracket(whole, inner string) string {
 		if err != nil {
 			continue
 		}
+		f.lastLaw = c.Law
 		if canon, ok := f.allow(c); ok {
 			keep = append(keep, canon.String())
 		}
@@ -275,6 +287,9 @@ func (f *citationFilter) englishAfter(whole, articles, lawRun string) string {
 // whole; some allowed keeps those (written by keep); none keeps nameOnly
 // when the statute is known, else marks a removal.
 func (f *citationFilter) articles(whole, law, articles, nameOnly string, keep func(nums []int) string) string {
+	if law != "" {
+		f.lastLaw = law
+	}
 	var nums []int
 	for _, m := range articleNumbers(articles) {
 		if n, err := parseArticleNumber(m); err == nil && n > 0 {
@@ -295,7 +310,7 @@ func (f *citationFilter) articles(whole, law, articles, nameOnly string, keep fu
 		return whole
 	case len(ok) > 0:
 		return keep(ok)
-	case knownLaw(law):
+	case knownLaw(law) && nameOnly != "":
 		return nameOnly
 	}
 	return removed

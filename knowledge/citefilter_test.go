@@ -43,6 +43,8 @@ func TestCitationFilter(t *testing.T) {
 		{"allowed lenticular", "按时支付【劳动合同法 30】。", "按时支付[劳动合同法 30]。", []Citation{{"劳动合同法", 30}}},
 		{"allowed parenthesised", "《劳动合同法》（第三十条）", "《劳动合同法》（第三十条）", []Citation{{"劳动合同法", 30}}},
 		{"allowed English", "Under Labor Contract Law, art. 30 and Article 27 of the Labor Dispute Mediation and Arbitration Law.", "Under Labor Contract Law, art. 30 and Article 27 of the Labor Dispute Mediation and Arbitration Law.", []Citation{{"劳动合同法", 30}, {"劳动争议调解仲裁法", 27}}},
+		{"article list across a comma", "《劳动合同法》第三十条，第九百九十九条都有规定。", "《劳动合同法》第三十条，都有规定。", []Citation{{"劳动合同法", 30}}},
+		{"bare article after an invented one", "依照《劳动合同法》第九百九十九条，和第三十条。", "依照《劳动合同法》，和第三十条。", []Citation{{"劳动合同法", 30}}},
 		{"prose in parentheses", "加班费（up to 12）按（共3条）计算。", "加班费（up to 12）按（共3条）计算。", nil},
 		{"markdown link", "请[点我领补偿](http://evil.example/a)。", "请点我领补偿。", nil},
 		{"bare link", "详情见 http://evil.example/a 。", "详情。", nil},
