@@ -76,6 +76,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		return fmt.Errorf("DATA_KEY: %w", err)
 	}
 	tickets := intake.NewService(store, intake.Options{Admins: cfg.AdminIDs, Sealer: sealer, Logger: m.Logger})
+	// Notes written in clear (before notes were sealed, or before DATA_KEY
+	// was set) are sealed now; a failure only delays that to the next start.
+	if _, err := tickets.SealStoredNotes(ctx); err != nil {
+		m.Logger.Warn("sealing stored notes failed", "err", err)
+	}
 	// The Telegram transport is made after the conversation it serves, so
 	// the conversation reaches other chats through this late binding.
 	var tg *telegram.Transport
