@@ -389,11 +389,36 @@ func (c *Conversation) deleteDataConfirm(ctx context.Context, in Incoming, arg, 
 	if err := c.store.DeletePrefs(ctx, in.UserID); err != nil {
 		return err
 	}
+	if err := c.forgetGaps(ctx, in.UserID); err != nil {
+		return err
+	}
 	n, err := c.intake.svc.DeleteWorkerData(ctx, in.UserID)
 	if err != nil {
 		return err
 	}
 	return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.deleted.in(lang), n)})
+}
+
+// forgetGaps deletes the knowledge-base gaps (questions the bot answered
+// badly) that name the worker or their employers as their complaints give
+// them: gaps are stored without names where the rules recognise them, and
+// this takes what they missed.
+func (c *Conversation) forgetGaps(ctx context.Context, workerID int64) error {
+	if c.kb == nil {
+		return nil
+	}
+	ts, err := c.intake.svc.ListTickets(ctx, workerID, intake.Filter{Worker: workerID})
+	if err != nil {
+		return err
+	}
+	var terms []string
+	for _, t := range ts {
+		if t.WorkerID == workerID {
+			terms = append(terms, t.Name, t.Employer)
+		}
+	}
+	_, err = c.kb.admin.ForgetGapsAbout(ctx, terms)
+	return err
 }
 
 // --- Mediators ---

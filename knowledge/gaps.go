@@ -50,14 +50,15 @@ var (
 //     landline numbers, money amounts, @usernames and any other run of five
 //     or more digits are replaced by a placeholder (<link>, <email>, <id>,
 //     <phone>, <money>, <user>, <number>);
+//   - names of people and employers become <name> and <employer>
+//     (gapnames.go: by the words around them, as there is no dictionary of
+//     Chinese names);
 //   - letters are lower-cased, runs of spaces become one space, and ending
 //     punctuation is dropped (怎么办？ and 怎么办 are one question);
 //   - the result is cut to 200 characters.
 //
-// Names of people and companies are not recognised: there is no reliable
-// way to tell a Chinese personal name from other words without a
-// dictionary. Admins reading gaps see only these normalized questions, and
-// the bot asks workers not to post personal details.
+// Admins reading gaps see only these normalized questions, and the bot
+// asks workers not to post personal details.
 func NormalizeQuestion(q string) string {
 	q = strings.Map(func(r rune) rune {
 		switch {
@@ -80,6 +81,7 @@ func NormalizeQuestion(q string) string {
 	} {
 		q = sub.re.ReplaceAllString(q, sub.with)
 	}
+	q = stripNamesAndEmployers(q)
 	q = strings.ToLower(strings.Join(strings.FieldsFunc(q, unicode.IsSpace), " "))
 	q = strings.TrimRightFunc(q, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune("?？!！。.~～…", r)
@@ -110,7 +112,7 @@ func (a *Admin) RecordGap(ctx context.Context, question, lang string, reason Gap
 	return a.store.RecordGap(ctx, lang, q, reason, a.now(), a.opts.MaxGaps)
 }
 
-var placeholderRe = regexp.MustCompile(`<(?:link|email|id|phone|money|user|number)>`)
+var placeholderRe = regexp.MustCompile(`<(?:link|email|id|phone|money|user|number|name|employer)>`)
 
 func hasWordsBesidesPlaceholders(q string) bool {
 	for _, r := range placeholderRe.ReplaceAllString(q, "") {
