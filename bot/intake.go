@@ -761,6 +761,15 @@ func (c *Conversation) export(ctx context.Context, in Incoming, lang string, out
 	if in.ChatType == ChatGroup {
 		return out.Send(ctx, Reply{Text: intakeTexts.group.in(lang)})
 	}
+	// Permission first: someone who may not export learns nothing, not
+	// even which formats there are.
+	p, err := c.intake.svc.Principal(ctx, in.UserID)
+	if err != nil {
+		return err
+	}
+	if intake.Authorize(p, intake.ActionExport, nil) != nil {
+		return out.Send(ctx, Reply{Text: intakeTexts.refused.in(lang)})
+	}
 	format, err := intake.ParseFormat(strings.TrimSpace(in.Args))
 	if strings.TrimSpace(in.Args) == "" {
 		format, err = intake.ParseFormat("csv")

@@ -84,3 +84,23 @@ func checkLiteral(t *testing.T, where string, c telegramtest.Call, typed ...stri
 		}
 	}
 }
+
+// A worker's /export in any format is refused for permission before its
+// format is looked at; a worker's .md or .zip is answered with what they
+// can send instead.
+func TestE2EWorkerExportAndEntryFiles(t *testing.T) {
+	r := startBot(t, nil, map[string]string{"ADMIN_IDS": "900"})
+	tg := r.tg
+	const chat = 731
+	refused := say(t, tg, chat, "/export xml", "没有权限")
+	if strings.Contains(refused.Text(), "xml") || strings.Contains(refused.Text(), "csv") {
+		t.Errorf("the refusal tells the formats: %s", refused.Text())
+	}
+	tg.AddFile("doc-entry", []byte("---\nid: x\n---\n"))
+	before := len(tg.Sent(chat))
+	tg.PushUpdate(telegramtest.DocumentMessage(chat, chat, "doc-entry", "entry.md"))
+	reply := waitNew(t, tg, chat, before, "照片")
+	if !strings.Contains(reply.Text(), "/complain") {
+		t.Errorf("the worker is not told how to send evidence: %s", reply.Text())
+	}
+}
