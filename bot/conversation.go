@@ -71,7 +71,8 @@ func NewConversation(engine *knowledge.Engine, store Store, metrics *Metrics, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Conversation{engine: engine, store: store, metrics: metrics, log: log, now: time.Now,
+	// Chat states and settings outlive a store outage in memory (outage.go).
+	c := &Conversation{engine: engine, store: newResilientStore(store, log), metrics: metrics, log: log, now: time.Now,
 		commands: map[string]commandFunc{}, callbacks: map[string]callbackFunc{}, flows: map[string]flowFunc{},
 		menu: map[string][][2]string{}}
 	c.flows["calc"] = c.calcFlow
@@ -106,7 +107,7 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 		if err != nil {
 			// Better to risk answering twice than to drop the update.
 			c.metrics.Errors.WithLabelValues("store").Inc()
-			c.log.Error("marking update failed", "err", err)
+			c.log.Warn("marking update failed", "err", err)
 		} else if !first {
 			c.metrics.Duplicates.Inc()
 			c.log.Debug("duplicate update ignored", "update_id", in.UpdateID)
@@ -156,8 +157,14 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 	if err != nil {
 		c.metrics.Errors.WithLabelValues("handle").Inc()
 		if ctx.Err() == nil {
-			// Tell the user rather than leave them waiting in silence.
-			_ = out.Send(ctx, Reply{Text: texts.errorReply.in(lang)})
+			// Tell the user rather than leave them waiting in silence, and
+			// say so plainly when it is the store that is down.
+			reply := texts.errorReply.in(lang)
+			if c.storeDown(ctx) {
+				c.metrics.Errors.WithLabelValues("store_unavailable").Inc()
+				reply = storeDownText.in(lang)
+			}
+			_ = out.Send(ctx, Reply{Text: reply})
 		}
 	}
 	return err
@@ -380,8 +387,14 @@ func (c *Conversation) inFlow(ctx context.Context, in Incoming, lang string, out
 		return false, nil
 	}
 	st, err := c.loadState(ctx, in.ChatID)
-	if err != nil || st == nil {
-		return false, err
+	if err != nil {
+		// The store is down and the chat's state unknown here: take the
+		// input as a question rather than fail it.
+		c.log.Warn("chat state unavailable; input taken as a question", "err", err)
+		return false, nil
+	}
+	if st == nil {
+		return false, nil
 	}
 	h, ok := c.flows[st.Flow]
 	if !ok {

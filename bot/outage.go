@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// A store outage (Redis restarting, a network partition) must not stop the
+// bot from answering: questions, calculators and help need no store. What
+// does need one (filing a complaint, a ticket action, a setting) says that
+// it is unavailable for a moment, and nothing already submitted is lost:
+// tickets are only ever created in the store.
+//
+// Chat states (a calculation or an interview in progress) are kept in
+// memory too, by resilientStore: while the store fails, a chat goes on
+// from its last known state, and states written meanwhile are kept in
+// memory and written to the store when it answers again. A restart during
+// an outage loses those (a form in progress, never a ticket).
+
+// storeDownPing bounds the health check made when a handler fails, to tell
+// a store outage from other errors.
+const storeDownPing = time.Second
+
+// maxRememberedStates bounds the chat states kept in memory; states not
+// yet written to the store are never dropped.
+const maxRememberedStates = 20000
+
+// resilientStore is a Store whose chat states and preferences survive a
+// store outage in memory.
+type resilientStore struct {
+	Store
+	log *slog.Logger
+
+	mu     sync.Mutex
+	states map[int64]*memState
+	order  []int64 // chats in states, oldest first, for the bound
+	prefs  map[int64]Prefs
+}
+
+type memState struct {
+	data  []byte // nil: no state
+	dirty bool   // newer than the store's: written during an outage
+}
+
+func newResilientStore(s Store, log *slog.Logger) *resilientStore {
+	return &resilientStore{Store: s, log: log, states: map[int64]*memState{}, prefs: map[int64]Prefs{}}
+}
+
+// remember records the chat's state as known (dirty: not in the store).
+// The caller holds mu.
+func (s *resilientStore) remember(chatID int64, data []byte, dirty bool) {
+	if _, ok := s.states[chatID]; !ok {
+		s.order = append(s.order, chatID)
+		for len(s.order) > maxRememberedStates {
+			old := s.order[0]
+			if st := s.states[old]; st != nil && st.dirty {
+				break // kept until written
+			}
+			delete(s.states, old)
+			s.order = s.order[1:]
+		}
+	}
+	s.states[chatID] = &memState{data: data, dirty: dirty}
+}
+
+// GetChatState reads the store, or the last known state while it fails. A
+// state written during an outage is written back first.
+func (s *resilientStore) GetChatState(ctx context.Context, chatID int64) ([]byte, error) {
+	s.mu.Lock()
+	st := s.states[chatID]
+	s.mu.Unlock()
+	if st != nil && st.dirty {
+		// Newer than the store's; written back if the store answers again.
+		_ = s.flush(ctx, chatID, st.data)
+		return st.data, nil
+	}
+	data, err := s.Store.GetChatState(ctx, chatID)
+	if err == nil {
+		s.mu.Lock()
+		s.remember(chatID, data, false)
+		s.mu.Unlock()
+		return data, nil
+	}
+	if st != nil && ctx.Err() == nil {
+		s.log.Warn("store unavailable; chat state from memory", "err", err)
+		return st.data, nil
+	}
+	return nil, err
+}
+
+// flush writes a state kept in memory to the store.
+func (s *resilientStore) flush(ctx context.Context, chatID int64, data []byte) error {
+	var err error
+	if len(data) == 0 {
+		err = s.Store.DeleteChatState(ctx, chatID)
+	} else {
+		err = s.Store.SetChatState(ctx, chatID, data)
+	}
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if st := s.states[chatID]; st != nil && st.dirty && string(st.data) == string(data) {
+		st.dirty = false
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// SetChatState writes the store; while it fails the state is kept in
+// memory and written later, so a flow goes on.
+func (s *resilientStore) SetChatState(ctx context.Context, chatID int64, state []byte) error {
+	if len(state) == 0 {
+		return s.DeleteChatState(ctx, chatID)
+	}
+	data := append([]byte(nil), state...)
+	err := s.Store.SetChatState(ctx, chatID, data)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		s.log.Warn("store unavailable; chat state kept in memory", "err", err)
+	}
+	s.remember(chatID, data, err != nil)
+	return nil
+}
+
+// DeleteChatState deletes in the store, or in memory while it fails.
+func (s *resilientStore) DeleteChatState(ctx context.Context, chatID int64) error {
+	err := s.Store.DeleteChatState(ctx, chatID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		s.log.Warn("store unavailable; chat state deleted in memory", "err", err)
+	}
+	s.remember(chatID, nil, err != nil)
+	return nil
+}
+
+// GetPrefs reads the store, or the last known preferences while it fails.
+func (s *resilientStore) GetPrefs(ctx context.Context, userID int64) (Prefs, error) {
+	p, err := s.Store.GetPrefs(ctx, userID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		if p != (Prefs{}) || len(s.prefs) < maxRememberedStates {
+			s.prefs[userID] = p
+		}
+		return p, nil
+	}
+	if known, ok := s.prefs[userID]; ok {
+		return known, nil
+	}
+	return p, err
+}
+
+// SetPrefs writes the store and remembers the preferences.
+func (s *resilientStore) SetPrefs(ctx context.Context, userID int64, p Prefs) error {
+	if err := s.Store.SetPrefs(ctx, userID, p); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.prefs[userID] = p
+	s.mu.Unlock()
+	return nil
+}
+
+// DeletePrefs deletes in the store and in memory.
+func (s *resilientStore) DeletePrefs(ctx context.Context, userID int64) error {
+	s.mu.Lock()
+	delete(s.prefs, userID)
+	s.mu.Unlock()
+	return s.Store.DeletePrefs(ctx, userID)
+}
+
+// storeDownText is what a step that needs the store says while it is
+// unreachable.
+var storeDownText = text{"⏳ 系统的数据存储暂时连不上，这一步现在做不了，请过一两分钟再试。已经提交的投诉不会丢失；问问题、用计算器不受影响。急事请拨打工会热线 12351。",
+	"⏳ Our data store cannot be reached right now, so this step is not possible at the moment; please try again in a minute or two. Complaints already submitted are safe, and questions and calculators still work. If it's urgent, call the union hotline 12351."}
+
+// storeDown reports whether the store is unreachable right now.
+func (c *Conversation) storeDown(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, storeDownPing)
+	defer cancel()
+	return c.store.Ping(ctx) != nil
+}
