@@ -59,6 +59,9 @@ type Store struct {
 	// and written inside write transactions (Update or Batch), which bbolt
 	// runs one at a time, so it needs no lock of its own.
 	nextPrune time.Time
+	// nextSpoolPrune is when SpoolAdd next sweeps expired spool ids (the
+	// same discipline as nextPrune).
+	nextSpoolPrune time.Time
 	// markSeq makes each MarkUpdate's stored mark unique (see MarkUpdate).
 	markSeq atomic.Uint64
 
