@@ -161,4 +161,3 @@ func (s *Store) SpoolLen(ctx context.Context, name string) (int, error) {
 	}
 	return int(n), nil
 }
-
