@@ -22,6 +22,9 @@ type chatState struct {
 	Values calc.Values `json:"values,omitempty"`
 	// Data is a feature flow's own state (an interview in progress).
 	Data json.RawMessage `json:"data,omitempty"`
+	// Update is the update whose handling saved this state, so that the
+	// update replayed after a restart is not applied twice (replay.go).
+	Update int64 `json:"update,omitempty"`
 }
 
 func (c *Conversation) loadState(ctx context.Context, chatID int64) (*chatState, error) {
@@ -42,6 +45,7 @@ func (c *Conversation) loadState(ctx context.Context, chatID int64) (*chatState,
 }
 
 func (c *Conversation) saveState(ctx context.Context, chatID int64, st *chatState) error {
+	st.Update = updateFrom(ctx)
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err

@@ -102,7 +102,8 @@ func Commands(lang string) [][2]string {
 // channel should log; the user has been told something either way.
 func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) error {
 	c.metrics.Updates.WithLabelValues(string(in.Kind)).Inc()
-	if in.UpdateID != 0 {
+	ctx = withUpdate(ctx, in.UpdateID)
+	if in.UpdateID != 0 && !in.Deduped && !in.Redelivered {
 		first, err := c.store.MarkUpdate(ctx, in.UpdateID)
 		if err != nil {
 			// Better to risk answering twice than to drop the update.
@@ -119,6 +120,12 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 		return nil
 	}
 	lang := c.userLang(ctx, in)
+	if in.Redelivered {
+		c.metrics.UpdatesReplayed.Inc()
+		if done, err := c.resumeIfApplied(ctx, in, lang, out); done || err != nil {
+			return err
+		}
+	}
 	var err error
 	switch in.Kind {
 	case KindCommand:

@@ -249,6 +249,16 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 				iv.PrefillClaimed(calc.Result{Kind: "calc", Unit: calc.UnitYuan, Fen: fen, Exact: big.NewRat(fen, 100)})
 			}
 		}
+	case iv == nil && arg == intake.PressSubmit:
+		// Submit again once the interview is gone: the complaint it
+		// filed, if any (replay.go).
+		if t, ok, err := c.submittedRecently(ctx, in); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.duplicate.in(lang), t.Number)})
+		}
+		return out.Send(ctx, Reply{Text: texts.expired.in(lang)})
 	case iv == nil:
 		return out.Send(ctx, Reply{Text: texts.expired.in(lang)})
 	default:

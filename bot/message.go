@@ -31,6 +31,14 @@ const (
 // Incoming is one thing a user did, whatever the channel.
 type Incoming struct {
 	UpdateID int64 // for dedupe; 0 when the channel has no ids
+	// Deduped is set by a channel that takes updates in through a spool
+	// (Spool): it drops repeated deliveries itself, so the conversation
+	// does not mark the update again.
+	Deduped bool
+	// Redelivered is set when a channel hands over again, after a
+	// restart, an update it took in before: it may have been partly
+	// handled (Handle then does not apply a step twice).
+	Redelivered bool
 	ChatID   int64
 	UserID   int64
 	ChatType ChatType

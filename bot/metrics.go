@@ -14,6 +14,14 @@ type Metrics struct {
 	Errors        *prometheus.CounterVec // by where
 	RepliesFailed prometheus.Counter
 	Feedback      *prometheus.CounterVec // by vote
+
+	// The outbox (outbox.go) and the inbox of a channel that spools its
+	// updates.
+	OutboxBacklog   prometheus.Gauge
+	OutboxQueued    prometheus.Counter
+	OutboxDelivered prometheus.Counter
+	OutboxExpired   prometheus.Counter
+	UpdatesReplayed prometheus.Counter
 }
 
 // NewMetrics makes the metrics and registers them on reg (nil: not
@@ -36,9 +44,20 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Replies that could not be delivered after retries."}),
 		Feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "laborbot_feedback_total",
 			Help: "Answer feedback, by vote."}, []string{"vote"}),
+		OutboxBacklog: prometheus.NewGauge(prometheus.GaugeOpts{Name: "laborbot_outbox_backlog",
+			Help: "Replies waiting in the outbox for their channel."}),
+		OutboxQueued: prometheus.NewCounter(prometheus.CounterOpts{Name: "laborbot_outbox_queued_total",
+			Help: "Replies that could not be delivered at once and were queued."}),
+		OutboxDelivered: prometheus.NewCounter(prometheus.CounterOpts{Name: "laborbot_outbox_delivered_total",
+			Help: "Queued replies delivered later."}),
+		OutboxExpired: prometheus.NewCounter(prometheus.CounterOpts{Name: "laborbot_outbox_expired_total",
+			Help: "Queued replies dropped as too old (the chat is told)."}),
+		UpdatesReplayed: prometheus.NewCounter(prometheus.CounterOpts{Name: "laborbot_updates_replayed_total",
+			Help: "Updates taken in before a restart and handled after it."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Updates, m.Duplicates, m.Answers, m.LLMLatency, m.LLMFailures, m.Errors, m.RepliesFailed, m.Feedback)
+		reg.MustRegister(m.Updates, m.Duplicates, m.Answers, m.LLMLatency, m.LLMFailures, m.Errors, m.RepliesFailed, m.Feedback,
+			m.OutboxBacklog, m.OutboxQueued, m.OutboxDelivered, m.OutboxExpired, m.UpdatesReplayed)
 	}
 	return m
 }

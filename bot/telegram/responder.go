@@ -71,13 +71,24 @@ func (l *limits) wait(ctx context.Context, chatID int64, group bool) error {
 // failure before the reply is given up (and counted as failed).
 const maxRetries = 3
 
+// directRetries is how often a reply is retried before it goes to the
+// outbox, which then waits as long as Telegram asks: a chat's handler is
+// not held up for long.
+const directRetries = 1
+
 // retry calls fn within the rate limits of chatID (0: global only), retrying
-// after Telegram's retry_after on 429 and once after a short pause on other
-// transient errors.
+// after Telegram's retry_after on 429 and after a short pause on other
+// transient errors, up to maxRetries times.
 func (t *Transport) retry(ctx context.Context, chatID int64, fn func() error) error {
+	return t.retryN(ctx, chatID, maxRetries, fn)
+}
+
+// retryN is retry with at most retries retries. A 429 asking to wait more
+// than a few seconds is not waited for when the caller has an outbox.
+func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn func() error) error {
 	group := chatID < 0
 	var err error
-	for attempt := 0; attempt <= maxRetries; attempt++ {
+	for attempt := 0; attempt <= retries; attempt++ {
 		if chatID != 0 {
 			if werr := t.limits.wait(ctx, chatID, group); werr != nil {
 				return werr
@@ -97,12 +108,12 @@ func (t *Transport) retry(ctx context.Context, chatID int64, fn func() error) er
 		default:
 			wait = time.Duration(attempt+1) * 500 * time.Millisecond
 		}
-		if attempt == maxRetries {
+		if attempt == retries || retries < maxRetries && wait > 2*time.Second {
 			break
 		}
 		t.log.Warn("telegram call failed; retrying", "attempt", attempt+1, "wait", wait, "err", t.redact(err.Error()))
 		select {
-		case <-time.After(wait):
+		case <-t.clock.After(wait):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -125,10 +136,28 @@ type responder struct {
 	private    bool
 	callbackID string
 	acked      bool
+	// retries bounds sendMessage's retries (0: maxRetries).
+	retries int
 }
 
+// redactedError is an error whose text has the token removed but which
+// still unwraps to the library's error (a 429, a 403...).
+type redactedError struct {
+	err  error
+	text string
+}
+
+func (e redactedError) Error() string { return e.text }
+func (e redactedError) Unwrap() error { return e.err }
+
 func (t *Transport) responder(in bot.Incoming) *responder {
-	return &responder{t: t, chatID: in.ChatID, private: in.ChatType == bot.ChatPrivate, callbackID: in.CallbackID}
+	r := &responder{t: t, chatID: in.ChatID, private: in.ChatType == bot.ChatPrivate, callbackID: in.CallbackID}
+	if t.outbox != nil {
+		// Replies that fail go to the outbox; drafts and edits are not
+		// worth holding a chat up for.
+		r.retries = directRetries
+	}
+	return r
 }
 
 func (r *responder) Typing(ctx context.Context) error {
@@ -137,7 +166,26 @@ func (r *responder) Typing(ctx context.Context) error {
 	return err
 }
 
+// Send sends a reply through the outbox: at once if Telegram takes it,
+// later if it does not (bot.Outbox).
 func (r *responder) Send(ctx context.Context, rep bot.Reply) error {
+	if r.t.outbox != nil {
+		return r.t.outbox.Send(ctx, r.chatID, rep)
+	}
+	if err := r.t.deliverN(ctx, r.chatID, rep, maxRetries); err != nil {
+		r.t.opts.Metrics.RepliesFailed.Inc()
+		return err
+	}
+	return nil
+}
+
+// deliver sends a reply now (the outbox's Deliver).
+func (t *Transport) deliver(ctx context.Context, chatID int64, rep bot.Reply) error {
+	return t.deliverN(ctx, chatID, rep, directRetries)
+}
+
+func (t *Transport) deliverN(ctx context.Context, chatID int64, rep bot.Reply, retries int) error {
+	r := &responder{t: t, chatID: chatID, private: chatID > 0, retries: retries}
 	parts := SplitHTML(RenderHTML(rep.Text))
 	if len(parts) == 0 {
 		parts = []string{html.EscapeString(rep.Text)}
@@ -158,8 +206,12 @@ func (r *responder) Send(ctx context.Context, rep bot.Reply) error {
 // sent again as plain text rather than lost.
 func (r *responder) sendMessage(ctx context.Context, htmlText string, markup models.ReplyMarkup) (*models.Message, error) {
 	var msg *models.Message
+	retries := r.retries
+	if retries == 0 {
+		retries = maxRetries
+	}
 	send := func(text string, mode models.ParseMode) error {
-		return r.t.retry(ctx, r.chatID, func() error {
+		return r.t.retryN(ctx, r.chatID, retries, func() error {
 			var err error
 			msg, err = r.t.client.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: r.chatID, Text: text, ParseMode: mode,
 				ReplyMarkup: markup, LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
@@ -171,8 +223,9 @@ func (r *responder) sendMessage(ctx context.Context, htmlText string, markup mod
 		err = send(html.UnescapeString(stripTags(htmlText)), "")
 	}
 	if err != nil {
-		r.t.opts.Metrics.RepliesFailed.Inc()
-		return nil, fmt.Errorf("sendMessage: %s", r.t.redact(err.Error()))
+		// The error keeps its kind (errors.Is, errors.As) for the outbox;
+		// its text may hold the token.
+		return nil, redactedError{err: err, text: "sendMessage: " + r.t.redact(err.Error())}
 	}
 	return msg, nil
 }
@@ -198,10 +251,16 @@ func (r *responder) Ack(ctx context.Context, notice string) error {
 		return nil
 	}
 	r.acked = true
-	return r.t.retry(ctx, 0, func() error {
+	err := r.t.retryN(ctx, 0, directRetries, func() error {
 		_, err := r.t.client.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: r.callbackID, Text: notice})
 		return err
 	})
+	if err != nil && ctx.Err() == nil {
+		// Answering a button only stops its spinner: the press itself
+		// goes on even when Telegram cannot take the answer.
+		r.t.log.Warn("answerCallbackQuery failed", "err", r.t.redact(err.Error()))
+	}
+	return nil
 }
 
 // Stream shows a streamed answer: as a draft in a private chat
@@ -280,7 +339,11 @@ func (s *editStream) Update(ctx context.Context, text string) error {
 }
 
 func (s *editStream) edit(ctx context.Context, text string, markup models.ReplyMarkup) error {
-	return s.r.t.retry(ctx, s.r.chatID, func() error {
+	retries := s.r.retries
+	if retries == 0 {
+		retries = maxRetries
+	}
+	return s.r.t.retryN(ctx, s.r.chatID, retries, func() error {
 		_, err := s.r.t.client.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: s.r.chatID, MessageID: s.msgID,
 			Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
@@ -334,7 +397,8 @@ func (r *responder) SendFile(ctx context.Context, name string, data []byte, capt
 	return nil
 }
 
-// SendTo sends a reply to any chat the bot is in, within the same limits.
+// SendTo sends a reply to any chat the bot is in, within the same limits
+// and through the same outbox.
 func (t *Transport) SendTo(ctx context.Context, chatID int64, rep bot.Reply) error {
 	r := &responder{t: t, chatID: chatID, private: chatID > 0}
 	return r.Send(ctx, rep)

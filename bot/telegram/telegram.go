@@ -44,6 +44,28 @@ type Options struct {
 	ChatRate float64
 	Logger   *slog.Logger
 	Metrics  *bot.Metrics
+
+	// Spool keeps the inbox of updates taken in and not yet handled and
+	// the outbox of replies not yet delivered (durable.go, bot.Outbox).
+	// nil: neither (updates and replies live in memory only).
+	Spool bot.Spool
+	// Owner names this process among replicas sharing the store; it
+	// should survive a restart (the host name), so that a restarted
+	// process takes back its own updates at once.
+	Owner string
+	// Sealer seals spooled updates and replies (they hold messages).
+	Sealer interface {
+		Seal(string) (string, error)
+		Open(string) (string, error)
+	}
+	// InboxTakeOver is how long updates another replica left untouched
+	// wait before this one handles them (default 2 minutes).
+	InboxTakeOver time.Duration
+	// OutboxMaxAge and OutboxInterval tune the outbox (bot.OutboxOptions).
+	OutboxMaxAge, OutboxInterval time.Duration
+	// Clock is the time retries and the outbox wait by (nil: the wall
+	// clock); tests pass a fast one.
+	Clock bot.Clock
 }
 
 // Transport is the bot on Telegram.
@@ -55,6 +77,11 @@ type Transport struct {
 	limits *limits
 	log    *slog.Logger
 	me     *models.User
+
+	clock      bot.Clock
+	pollClient *http.Client
+	inflight   inflight
+	outbox     *bot.Outbox // nil without a Spool
 }
 
 // New connects to the Bot API (getMe) and prepares the transport. It fails
@@ -81,18 +108,36 @@ func New(ctx context.Context, opts Options, conv *bot.Conversation) (*Transport,
 	if opts.ChatRate <= 0 {
 		opts.ChatRate = 1
 	}
-	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate, opts.ChatRate), log: opts.Logger}
+	if opts.Clock == nil {
+		opts.Clock = bot.RealClock{}
+	}
+	if opts.InboxTakeOver <= 0 {
+		opts.InboxTakeOver = 2 * time.Minute
+	}
+	if opts.Owner == "" {
+		opts.Owner = "laborbot"
+	}
+	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate, opts.ChatRate), log: opts.Logger,
+		clock: opts.Clock, pollClient: &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
+		inflight: inflight{durable: map[int64]bool{}, volatile: map[int64]bool{}}}
 	t.disp = newDispatcher(t.handle, func(in bot.Incoming) {
 		opts.Metrics.Errors.WithLabelValues("flood").Inc()
 		t.log.Warn("chat backlog full; update dropped", "update_id", in.UpdateID)
+		t.finish(in)
 	})
+	if opts.Spool != nil {
+		t.outbox = bot.NewOutbox(bot.OutboxOptions{Spool: opts.Spool, Name: outboxName, Owner: opts.Owner, Sealer: opts.Sealer,
+			Deliver: t.deliver, Classify: classify, MaxAge: opts.OutboxMaxAge, Interval: opts.OutboxInterval,
+			Clock: opts.Clock, Metrics: opts.Metrics, Logger: opts.Logger})
+	}
 	botOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
 		// One worker calling a non-async handler keeps updates in arrival
 		// order until the dispatcher queues them per chat.
 		tgbot.WithWorkers(1),
 		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithDefaultHandler(func(ctx context.Context, _ *tgbot.Bot, u *models.Update) { t.receive(u) }),
+		// Updates are fetched by the transport's own loop (durable.go).
+		tgbot.WithDefaultHandler(func(context.Context, *tgbot.Bot, *models.Update) {}),
 		tgbot.WithErrorsHandler(func(err error) {
 			// The library's errors can carry request URLs, which hold the token.
 			t.log.Warn("telegram client", "err", t.redact(err.Error()))
@@ -149,7 +194,10 @@ func (t *Transport) Run(ctx context.Context) error {
 			return fmt.Errorf("telegram setWebhook: %s", t.redact(err.Error()))
 		}
 		t.log.Info("receiving updates by webhook")
+		outboxDone := t.runOutbox(ctx)
+		t.replay(ctx, true)
 		<-ctx.Done()
+		<-outboxDone
 	} else {
 		// A webhook left over from an earlier deployment would make
 		// getUpdates fail with 409 forever.
@@ -157,7 +205,11 @@ func (t *Transport) Run(ctx context.Context) error {
 			t.log.Warn("deleting the webhook failed", "err", t.redact(err.Error()))
 		}
 		t.log.Info("receiving updates by long polling")
-		t.client.Start(ctx)
+		outboxDone := t.runOutbox(ctx)
+		// What was taken in before a restart goes first.
+		t.replay(ctx, true)
+		t.poll(ctx)
+		<-outboxDone
 	}
 	t.log.Info("draining answers in progress", "timeout", t.opts.DrainTimeout)
 	if !t.disp.drain(t.opts.DrainTimeout) {
@@ -197,12 +249,17 @@ func (t *Transport) WebhookHandler() http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
+		raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		var u models.Update
-		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&u); err != nil {
+		if err == nil {
+			err = json.Unmarshal(raw, &u)
+		}
+		if err != nil {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		if !t.receive(&u) {
+		// Recorded in the inbox before Telegram hears it arrived.
+		if _, ok := t.take(r.Context(), []models.Update{u}, []json.RawMessage{raw}); !ok {
 			// Shutting down: ask Telegram to deliver it again later.
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
@@ -211,26 +268,12 @@ func (t *Transport) WebhookHandler() http.Handler {
 	})
 }
 
-// receive converts an update and queues it for its chat.
-func (t *Transport) receive(u *models.Update) (accepted bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			t.recovered("receive", u.ID, r)
-			accepted = true // skipped: taking it again would panic again
-		}
-	}()
-	in, ok := t.toIncoming(u)
-	if !ok {
-		return true
-	}
-	return t.disp.enqueue(in)
-}
-
 // handle runs the conversation on one update. A panic is recovered here,
 // per update: it is logged and counted and the update is skipped, so one
 // malformed update neither stops the process nor, replayed after a
 // restart, every update behind it.
 func (t *Transport) handle(ctx context.Context, in bot.Incoming) {
+	defer t.finish(in)
 	defer func() {
 		if r := recover(); r != nil {
 			t.recovered("handle", in.UpdateID, r)

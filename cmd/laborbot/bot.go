@@ -29,6 +29,7 @@ import (
 // implement all of it.
 type store interface {
 	bot.Store
+	bot.Spool
 	intake.Store
 	knowledge.Store
 	web.SessionStore
@@ -140,7 +141,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 
 	tg, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate, ChatRate: m.ChatRate,
-		Logger: m.Logger, Metrics: metrics}, conv)
+		Logger: m.Logger, Metrics: metrics, Spool: store, Owner: spoolOwner(), Sealer: sealer, Clock: m.Clock}, conv)
 	if err != nil {
 		return err
 	}

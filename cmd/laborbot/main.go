@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/laborbot/laborbot/bot"
 )
 
 func main() {
@@ -69,6 +71,9 @@ type Main struct {
 	// ChatRate overrides the per-chat message rate (tests that walk through
 	// a long interview).
 	ChatRate float64
+	// Clock overrides the clock the Telegram transport's retries and
+	// outbox wait by (fault tests run it fast).
+	Clock bot.Clock
 }
 
 // Run reads the configuration and runs the subcommand in args.
