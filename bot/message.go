@@ -39,15 +39,15 @@ type Incoming struct {
 	// restart, an update it took in before: it may have been partly
 	// handled (Handle then does not apply a step twice).
 	Redelivered bool
-	ChatID   int64
-	UserID   int64
-	ChatType ChatType
-	LangCode string // the client's language, e.g. "zh-hans", "en"
-	Kind     Kind
-	Text     string // the message text (without a leading @mention)
-	Command  string // for KindCommand: "start", "help"... (no slash, lower case)
-	Args     string // for KindCommand: what followed the command
-	Data     string // for KindCallback: the button's data
+	ChatID      int64
+	UserID      int64
+	ChatType    ChatType
+	LangCode    string // the client's language, e.g. "zh-hans", "en"
+	Kind        Kind
+	Text        string // the message text (without a leading @mention)
+	Command     string // for KindCommand: "start", "help"... (no slash, lower case)
+	Args        string // for KindCommand: what followed the command
+	Data        string // for KindCallback: the button's data
 	// CallbackID identifies the button press to the channel (to answer it).
 	CallbackID string
 	// Addressed is true when the bot was mentioned or replied to, which is
