@@ -31,23 +31,15 @@ const (
 // Incoming is one thing a user did, whatever the channel.
 type Incoming struct {
 	UpdateID int64 // for dedupe; 0 when the channel has no ids
-	// Deduped is set by a channel that takes updates in through a spool
-	// (Spool): it drops repeated deliveries itself, so the conversation
-	// does not mark the update again.
-	Deduped bool
-	// Redelivered is set when a channel hands over again, after a
-	// restart, an update it took in before: it may have been partly
-	// handled (Handle then does not apply a step twice).
-	Redelivered bool
-	ChatID      int64
-	UserID      int64
-	ChatType    ChatType
-	LangCode    string // the client's language, e.g. "zh-hans", "en"
-	Kind        Kind
-	Text        string // the message text (without a leading @mention)
-	Command     string // for KindCommand: "start", "help"... (no slash, lower case)
-	Args        string // for KindCommand: what followed the command
-	Data        string // for KindCallback: the button's data
+	ChatID   int64
+	UserID   int64
+	ChatType ChatType
+	LangCode string // the client's language, e.g. "zh-hans", "en"
+	Kind     Kind
+	Text     string // the message text (without a leading @mention)
+	Command  string // for KindCommand: "start", "help"... (no slash, lower case)
+	Args     string // for KindCommand: what followed the command
+	Data     string // for KindCallback: the button's data
 	// CallbackID identifies the button press to the channel (to answer it).
 	CallbackID string
 	// Addressed is true when the bot was mentioned or replied to, which is
@@ -58,6 +50,14 @@ type Incoming struct {
 	// ReplyToUserID is the author of the message this one replies to (0:
 	// not a reply), e.g. for "/mediator add" as a reply.
 	ReplyToUserID int64
+	// Deduped is set by a channel that takes updates in through a spool
+	// (Spool): it drops repeated deliveries itself, so the conversation
+	// does not mark the update again.
+	Deduped bool
+	// Redelivered is set when a channel hands over again, after a
+	// restart, an update it took in before: it may have been partly
+	// handled (Handle then does not apply a step twice).
+	Redelivered bool
 }
 
 // File is a photo or document a user sent, by the channel's id.
