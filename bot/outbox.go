@@ -76,7 +76,6 @@ const DefaultOutboxMaxAge = time.Hour
 
 type memItem struct {
 	entry outboxEntry
-	added time.Time
 }
 
 // outboxEntry is a waiting reply as spooled (JSON, then sealed).
@@ -84,6 +83,8 @@ type outboxEntry struct {
 	Reply Reply `json:"reply"`
 	// Notice marks the "replies were lost" notice, which never expires.
 	Notice bool `json:"notice,omitempty"`
+	// Queued is when the reply was queued, by the outbox's clock.
+	Queued time.Time `json:"queued"`
 }
 
 // Clock is the time the channel layer lives by; tests pass a fast one.
@@ -163,6 +164,9 @@ func (b *Outbox) pauseFor(wait time.Duration) {
 // enqueue spools e for chatID, or keeps it in memory if the store fails.
 func (b *Outbox) enqueue(ctx context.Context, chatID int64, e outboxEntry) error {
 	b.o.Metrics.OutboxQueued.Inc()
+	if e.Queued.IsZero() {
+		e.Queued = b.o.Clock.Now()
+	}
 	id := fmt.Sprintf("%s-%x-%d", b.o.Owner, b.start, b.seq.Add(1))
 	data, err := b.seal(e)
 	if err == nil {
@@ -178,7 +182,7 @@ func (b *Outbox) enqueue(ctx context.Context, chatID int64, e outboxEntry) error
 	b.mu.Lock()
 	if err != nil {
 		b.o.Logger.Warn("outbox: store unavailable; reply kept in memory", "err", err)
-		b.mem[chatID] = append(b.mem[chatID], memItem{entry: e, added: b.o.Clock.Now()})
+		b.mem[chatID] = append(b.mem[chatID], memItem{entry: e})
 	}
 	b.updateGauge()
 	b.mu.Unlock()
@@ -332,7 +336,7 @@ func (b *Outbox) deliverChat(ctx context.Context, chat int64, items []SpoolItem)
 			b.done(ctx, it.ID)
 			continue
 		}
-		if !e.Notice && b.o.Clock.Now().Sub(it.Added) > b.o.MaxAge {
+		if !e.Notice && b.o.Clock.Now().Sub(e.Queued) > b.o.MaxAge {
 			lost++
 			lang = knowledge.DetectLang(e.Reply.Text)
 			b.done(ctx, it.ID)
@@ -366,7 +370,7 @@ func (b *Outbox) deliverChat(ctx context.Context, chat int64, items []SpoolItem)
 		}
 		m := b.mem[chat][0]
 		b.mu.Unlock()
-		if !m.entry.Notice && b.o.Clock.Now().Sub(m.added) > b.o.MaxAge {
+		if !m.entry.Notice && b.o.Clock.Now().Sub(m.entry.Queued) > b.o.MaxAge {
 			lost++
 			lang = knowledge.DetectLang(m.entry.Reply.Text)
 		} else if ok, cont := b.try(ctx, chat, m.entry); !ok {
