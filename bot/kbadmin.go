@@ -48,10 +48,13 @@ func WithKnowledgeAdmin(admin *knowledge.Admin, roleOf func(ctx context.Context,
 			return false, nil // a pending upload waits for its buttons; text is a question
 		}
 		c.answerObservers = append(c.answerObservers, func(ctx context.Context, ans *knowledge.Answer) {
+			f.remember(ans)
+			if c.storeKnownDown() {
+				return // not worth delaying the answer for: gaps are statistics
+			}
 			if err := admin.ObserveAnswer(ctx, ans); err != nil {
 				c.log.Warn("recording a knowledge-base gap failed", "err", err)
 			}
-			f.remember(ans)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -23,6 +24,85 @@ import (
 // a store outage from other errors.
 const storeDownPing = time.Second
 
+// errStoreDown is what a call returns while the breaker is open.
+var errStoreDown = errors.New("store unavailable (a recent call failed; trying again shortly)")
+
+// breaker remembers that the store failed, so that the calls of the next
+// moments fail at once instead of each waiting through its client's
+// timeouts and retries (half a second a call for go-redis with Redis gone):
+// a question during an outage is answered without delay. After
+// breakerPause the next call tries the store again.
+type breaker struct {
+	mu        sync.Mutex
+	openUntil time.Time
+}
+
+// breakerPause is how long calls fail at once after the store failed.
+const breakerPause = time.Second
+
+// allow reports whether a call may try the store now.
+func (b *breaker) allow() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !time.Now().Before(b.openUntil)
+}
+
+// done records a call's outcome.
+func (b *breaker) done(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case err == nil:
+		b.openUntil = time.Time{}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errStoreDown):
+	default:
+		b.openUntil = time.Now().Add(breakerPause)
+	}
+}
+
+// call runs fn through the breaker.
+func (b *breaker) call(fn func() error) error {
+	if !b.allow() {
+		return errStoreDown
+	}
+	err := fn()
+	b.done(err)
+	return err
+}
+
+// GuardSpool puts s behind a breaker: while its store is failing, calls
+// fail at once for a moment rather than each waiting for the store.
+func GuardSpool(s Spool) Spool {
+	if s == nil {
+		return nil
+	}
+	return &guardedSpool{s: s}
+}
+
+type guardedSpool struct {
+	s Spool
+	b breaker
+}
+
+func (g *guardedSpool) SpoolAdd(ctx context.Context, spool, owner string, items []SpoolItem) (added []string, err error) {
+	err = g.b.call(func() error { added, err = g.s.SpoolAdd(ctx, spool, owner, items); return err })
+	return added, err
+}
+
+func (g *guardedSpool) SpoolClaim(ctx context.Context, spool, owner string, own bool, minIdle time.Duration, limit int) (items []SpoolItem, err error) {
+	err = g.b.call(func() error { items, err = g.s.SpoolClaim(ctx, spool, owner, own, minIdle, limit); return err })
+	return items, err
+}
+
+func (g *guardedSpool) SpoolDone(ctx context.Context, spool string, ids ...string) error {
+	return g.b.call(func() error { return g.s.SpoolDone(ctx, spool, ids...) })
+}
+
+func (g *guardedSpool) SpoolLen(ctx context.Context, spool string) (n int, err error) {
+	err = g.b.call(func() error { n, err = g.s.SpoolLen(ctx, spool); return err })
+	return n, err
+}
+
 // maxRememberedStates bounds the chat states kept in memory; states not
 // yet written to the store are never dropped.
 const maxRememberedStates = 20000
@@ -31,7 +111,8 @@ const maxRememberedStates = 20000
 // store outage in memory.
 type resilientStore struct {
 	Store
-	log *slog.Logger
+	log     *slog.Logger
+	breaker breaker
 
 	mu     sync.Mutex
 	states map[int64]*memState
@@ -76,7 +157,8 @@ func (s *resilientStore) GetChatState(ctx context.Context, chatID int64) ([]byte
 		_ = s.flush(ctx, chatID, st.data)
 		return st.data, nil
 	}
-	data, err := s.Store.GetChatState(ctx, chatID)
+	var data []byte
+	err := s.breaker.call(func() (err error) { data, err = s.Store.GetChatState(ctx, chatID); return err })
 	if err == nil {
 		s.mu.Lock()
 		s.remember(chatID, data, false)
@@ -92,12 +174,12 @@ func (s *resilientStore) GetChatState(ctx context.Context, chatID int64) ([]byte
 
 // flush writes a state kept in memory to the store.
 func (s *resilientStore) flush(ctx context.Context, chatID int64, data []byte) error {
-	var err error
-	if len(data) == 0 {
-		err = s.Store.DeleteChatState(ctx, chatID)
-	} else {
-		err = s.Store.SetChatState(ctx, chatID, data)
-	}
+	err := s.breaker.call(func() error {
+		if len(data) == 0 {
+			return s.Store.DeleteChatState(ctx, chatID)
+		}
+		return s.Store.SetChatState(ctx, chatID, data)
+	})
 	if err != nil {
 		return err
 	}
@@ -116,7 +198,7 @@ func (s *resilientStore) SetChatState(ctx context.Context, chatID int64, state [
 		return s.DeleteChatState(ctx, chatID)
 	}
 	data := append([]byte(nil), state...)
-	err := s.Store.SetChatState(ctx, chatID, data)
+	err := s.breaker.call(func() error { return s.Store.SetChatState(ctx, chatID, data) })
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -131,7 +213,7 @@ func (s *resilientStore) SetChatState(ctx context.Context, chatID int64, state [
 
 // DeleteChatState deletes in the store, or in memory while it fails.
 func (s *resilientStore) DeleteChatState(ctx context.Context, chatID int64) error {
-	err := s.Store.DeleteChatState(ctx, chatID)
+	err := s.breaker.call(func() error { return s.Store.DeleteChatState(ctx, chatID) })
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -146,7 +228,8 @@ func (s *resilientStore) DeleteChatState(ctx context.Context, chatID int64) erro
 
 // GetPrefs reads the store, or the last known preferences while it fails.
 func (s *resilientStore) GetPrefs(ctx context.Context, userID int64) (Prefs, error) {
-	p, err := s.Store.GetPrefs(ctx, userID)
+	var p Prefs
+	err := s.breaker.call(func() (err error) { p, err = s.Store.GetPrefs(ctx, userID); return err })
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err == nil {
@@ -163,7 +246,7 @@ func (s *resilientStore) GetPrefs(ctx context.Context, userID int64) (Prefs, err
 
 // SetPrefs writes the store and remembers the preferences.
 func (s *resilientStore) SetPrefs(ctx context.Context, userID int64, p Prefs) error {
-	if err := s.Store.SetPrefs(ctx, userID, p); err != nil {
+	if err := s.breaker.call(func() error { return s.Store.SetPrefs(ctx, userID, p) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -177,16 +260,48 @@ func (s *resilientStore) DeletePrefs(ctx context.Context, userID int64) error {
 	s.mu.Lock()
 	delete(s.prefs, userID)
 	s.mu.Unlock()
-	return s.Store.DeletePrefs(ctx, userID)
+	return s.breaker.call(func() error { return s.Store.DeletePrefs(ctx, userID) })
 }
+
+// MarkUpdate goes through the breaker.
+func (s *resilientStore) MarkUpdate(ctx context.Context, id int64) (first bool, err error) {
+	err = s.breaker.call(func() (err error) { first, err = s.Store.MarkUpdate(ctx, id); return err })
+	return first, err
+}
+
+// AddFeedback goes through the breaker.
+func (s *resilientStore) AddFeedback(ctx context.Context, f Feedback) error {
+	return s.breaker.call(func() error { return s.Store.AddFeedback(ctx, f) })
+}
+
+// Ping always asks the store (it is the health check), and tells the
+// breaker.
+func (s *resilientStore) Ping(ctx context.Context) error {
+	err := s.Store.Ping(ctx)
+	s.breaker.done(err)
+	return err
+}
+
+// down reports whether the store failed a moment ago.
+func (s *resilientStore) down() bool { return !s.breaker.allow() }
 
 // storeDownText is what a step that needs the store says while it is
 // unreachable.
 var storeDownText = text{"⏳ 系统的数据存储暂时连不上，这一步现在做不了，请过一两分钟再试。已经提交的投诉不会丢失；问问题、用计算器不受影响。急事请拨打工会热线 12351。",
 	"⏳ Our data store cannot be reached right now, so this step is not possible at the moment; please try again in a minute or two. Complaints already submitted are safe, and questions and calculators still work. If it's urgent, call the union hotline 12351."}
 
+// storeKnownDown reports whether the store failed a moment ago, without
+// asking it.
+func (c *Conversation) storeKnownDown() bool {
+	rs, ok := c.store.(*resilientStore)
+	return ok && rs.down()
+}
+
 // storeDown reports whether the store is unreachable right now.
 func (c *Conversation) storeDown(ctx context.Context) bool {
+	if c.storeKnownDown() {
+		return true
+	}
 	ctx, cancel := context.WithTimeout(ctx, storeDownPing)
 	defer cancel()
 	return c.store.Ping(ctx) != nil

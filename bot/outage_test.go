@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/laborbot/laborbot/bolt"
 	"github.com/laborbot/laborbot/bot"
@@ -146,6 +147,9 @@ func TestStoreOutageKeepsQuestionsAndCalculators(t *testing.T) {
 	}
 
 	store.down.Store(false)
+	// Calls fail at once for a moment after the store failed (the
+	// breaker); then the store is asked again.
+	time.Sleep(1100 * time.Millisecond)
 	if got := do(private("9000")); !strings.Contains(got, "(5/7)") {
 		t.Fatalf("after the outage the calculation continues: %q", got)
 	}

@@ -41,9 +41,12 @@ const (
 
 // inflight is what the transport knows of updates it took in.
 type inflight struct {
-	mu       sync.Mutex
-	durable  map[int64]bool // in the inbox, dispatched, not yet done
-	volatile map[int64]bool // not in the inbox (store down), dispatched, not yet handled
+	mu      sync.Mutex
+	durable map[int64]bool // in the inbox, dispatched, not yet done
+	// volatile are updates not in the inbox (the store was down):
+	// false while being handled, true once handled until an offset has
+	// confirmed them (until then getUpdates returns them again).
+	volatile map[int64]bool
 }
 
 // take records a batch of updates (their raw JSON alongside) and queues
@@ -59,8 +62,8 @@ func (t *Transport) take(ctx context.Context, updates []models.Update, raws []js
 	t.inflight.mu.Lock()
 	for i := range updates {
 		u := &updates[i]
-		if t.inflight.volatile[u.ID] || t.inflight.durable[u.ID] {
-			continue // fetched again while still being handled
+		if _, seen := t.inflight.volatile[u.ID]; seen || t.inflight.durable[u.ID] {
+			continue // fetched again while being handled, or before its confirmation
 		}
 		in, ok := t.convert(u)
 		if !ok {
@@ -110,7 +113,7 @@ func (t *Transport) take(ctx context.Context, updates []models.Update, raws []js
 		if durable[b.in.UpdateID] {
 			t.inflight.durable[b.in.UpdateID] = true
 		} else {
-			t.inflight.volatile[b.in.UpdateID] = true
+			t.inflight.volatile[b.in.UpdateID] = false
 		}
 		t.inflight.mu.Unlock()
 		if !t.disp.enqueue(b.in) {
@@ -128,10 +131,24 @@ func (t *Transport) take(ctx context.Context, updates []models.Update, raws []js
 func (t *Transport) confirmable(next int64) int64 {
 	t.inflight.mu.Lock()
 	defer t.inflight.mu.Unlock()
-	for id := range t.inflight.volatile {
-		next = min(next, id)
+	for id, handled := range t.inflight.volatile {
+		if !handled {
+			next = min(next, id)
+		}
 	}
 	return next
+}
+
+// confirmed forgets the updates handled from memory that offset has
+// confirmed to Telegram (it will not send them again).
+func (t *Transport) confirmed(offset int64) {
+	t.inflight.mu.Lock()
+	defer t.inflight.mu.Unlock()
+	for id, handled := range t.inflight.volatile {
+		if handled && id < offset {
+			delete(t.inflight.volatile, id)
+		}
+	}
 }
 
 // finish marks an update handled (or skipped): done in the inbox.
@@ -139,7 +156,14 @@ func (t *Transport) finish(in bot.Incoming) {
 	t.inflight.mu.Lock()
 	durable := t.inflight.durable[in.UpdateID]
 	delete(t.inflight.durable, in.UpdateID)
-	delete(t.inflight.volatile, in.UpdateID)
+	if _, ok := t.inflight.volatile[in.UpdateID]; ok {
+		if t.opts.WebhookURL != "" {
+			// Telegram does not send an answered webhook update again.
+			delete(t.inflight.volatile, in.UpdateID)
+		} else {
+			t.inflight.volatile[in.UpdateID] = true
+		}
+	}
 	t.inflight.mu.Unlock()
 	if !durable || t.opts.Spool == nil {
 		return
@@ -186,7 +210,8 @@ func (t *Transport) replay(ctx context.Context, own bool) {
 		for _, it := range items {
 			id, _ := strconv.ParseInt(it.ID, 10, 64)
 			t.inflight.mu.Lock()
-			busy := t.inflight.durable[id] || t.inflight.volatile[id]
+			_, volatile := t.inflight.volatile[id]
+			busy := t.inflight.durable[id] || volatile
 			if !busy {
 				t.inflight.durable[id] = true
 			}
@@ -262,6 +287,7 @@ func (t *Transport) poll(ctx context.Context) {
 			continue
 		}
 		backoff = 0
+		t.confirmed(offset)
 		if len(updates) == 0 {
 			continue
 		}
@@ -269,7 +295,7 @@ func (t *Transport) poll(ctx context.Context) {
 		if next <= offset {
 			// Everything fetched is still being handled from memory: do
 			// not fetch it again at once.
-			t.sleep(ctx, 200*time.Millisecond)
+			t.sleep(ctx, 50*time.Millisecond)
 			continue
 		}
 		offset = next

@@ -117,6 +117,9 @@ func New(ctx context.Context, opts Options, conv *bot.Conversation) (*Transport,
 	if opts.Owner == "" {
 		opts.Owner = "laborbot"
 	}
+	// While the store fails, the inbox and outbox do not wait for it on
+	// every call.
+	opts.Spool = bot.GuardSpool(opts.Spool)
 	t := &Transport{opts: opts, conv: conv, limits: newLimits(opts.MaxRate, opts.ChatRate), log: opts.Logger,
 		clock: opts.Clock, pollClient: &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
 		inflight: inflight{durable: map[int64]bool{}, volatile: map[int64]bool{}}}

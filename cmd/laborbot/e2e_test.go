@@ -29,7 +29,7 @@ type running struct {
 
 // startBot runs the real Main against a fake Bot API server. env adds to
 // (or overrides) the defaults; DATA_DIR defaults to a new temp dir.
-func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string) *running {
+func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string, opts ...func(*Main)) *running {
 	t.Helper()
 	if tg == nil {
 		tg = telegramtest.NewServer(t, testToken)
@@ -52,6 +52,9 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string) *run
 	ready := make(chan string, 1)
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Environ: full,
 		OnReady: func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second, ChatRate: chatRate(env)}
+	for _, o := range opts {
+		o(m)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, nil) }()

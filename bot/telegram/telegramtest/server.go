@@ -175,6 +175,7 @@ type Server struct {
 	hook      webhook
 
 	faults         map[string][]*fault // by lower-case method, "*" for any
+	outages        map[string]*fault   // by lower-case method, "*" for any: until restored
 	latency        time.Duration
 	checkParseMode bool
 }
@@ -202,6 +203,7 @@ func NewServer(t testing.TB, token string) *Server {
 		paths:          map[string]*fileEntry{},
 		commands:       map[string]json.RawMessage{},
 		faults:         map[string][]*fault{},
+		outages:        map[string]*fault{},
 		checkParseMode: true,
 	}
 	s.methods = map[string]method{}
@@ -531,6 +533,11 @@ func (s *Server) takeFault(method string) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, key := range []string{strings.ToLower(method), "*"} {
+		if f := s.outages[key]; f != nil {
+			return faultError(f.status, f.retryAfter)
+		}
+	}
+	for _, key := range []string{strings.ToLower(method), "*"} {
 		q := s.faults[key]
 		if len(q) == 0 {
 			continue
@@ -567,6 +574,26 @@ func faultError(status, retryAfter int) *apiError {
 		e.desc = http.StatusText(status)
 	}
 	return e
+}
+
+// Fail makes every call of method (any method if "*") fail with HTTP status
+// (and retry_after for 429, as FailNext) until restore is called: an outage
+// of the Bot API for as long as the test wants. Outages come before
+// FailNext's counted faults.
+func (s *Server) Fail(method string, status, retryAfter int) (restore func()) {
+	if status < 400 || status > 599 {
+		s.t.Helper()
+		s.t.Fatalf("telegramtest: Fail status %d is not an error status", status)
+	}
+	key := strings.ToLower(method)
+	s.mu.Lock()
+	s.outages[key] = &fault{status: status, retryAfter: retryAfter}
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		delete(s.outages, key)
+		s.mu.Unlock()
+	}
 }
 
 // SetLatency delays every answer by d (0 to stop), to exercise timeouts and

@@ -861,3 +861,25 @@ func TestWaitForTimeoutDumpsCalls(t *testing.T) {
 		t.Errorf("%d calls after Reset", n)
 	}
 }
+
+func TestFailUntilRestored(t *testing.T) {
+	s := NewServer(t, testToken)
+	ctx := t.Context()
+	send := func() int {
+		status, _ := call(t, ctx, s, "sendMessage", "application/json", `{"chat_id":5,"text":"hi"}`)
+		return status
+	}
+	restore := s.Fail("sendMessage", 502, 0)
+	for i := 0; i < 3; i++ {
+		if status := send(); status != 502 {
+			t.Fatalf("call %d during the outage: %d", i, status)
+		}
+	}
+	if status, _ := call(t, ctx, s, "getMe", "application/json", `{}`); status != 200 {
+		t.Errorf("another method failed: %d", status)
+	}
+	restore()
+	if status := send(); status != 200 {
+		t.Errorf("after restore: %d", status)
+	}
+}
