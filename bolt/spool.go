@@ -32,10 +32,17 @@ func spoolBucket(name string) []byte { return []byte("spool:" + name) }
 
 // spoolUpdate runs fn with the spool's buckets, created if needed.
 func (s *Store) spoolUpdate(ctx context.Context, name string, fn func(items, ids *bbolt.Bucket) error) error {
+	return s.spoolTx(ctx, s.db.Update, name, fn)
+}
+
+// spoolTx runs fn in a write transaction made by run: db.Update, or
+// db.Batch for calls that may share one commit (and so one fsync) with
+// concurrent ones, which requires fn to be safe to run again.
+func (s *Store) spoolTx(ctx context.Context, run func(func(*bbolt.Tx) error) error, name string, fn func(items, ids *bbolt.Bucket) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return run(func(tx *bbolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(spoolBucket(name))
 		if err != nil {
 			return err
@@ -166,7 +173,8 @@ func (s *Store) SpoolDone(ctx context.Context, name string, ids ...string) error
 	if len(ids) == 0 {
 		return ctx.Err()
 	}
-	err := s.spoolUpdate(ctx, name, func(b, idx *bbolt.Bucket) error {
+	// Every handled update ends here: concurrent calls share a commit.
+	err := s.spoolTx(ctx, s.db.Batch, name, func(b, idx *bbolt.Bucket) error {
 		for _, id := range ids {
 			v := idx.Get([]byte(id))
 			if len(v) != 16 {
