@@ -41,15 +41,22 @@ func metric(t *testing.T, r *running, name string) float64 {
 // TestFaultBotAPIOutage: the Bot API refuses every sendMessage for 30 s
 // (of the bot's time), with 500 or with 429 retry_after 5, while ten
 // workers ask; every answer arrives once it is back, in order per chat
-// (issue 15, defect 5).
+// (issue 15, defect 5). The 500 case keeps the outbox in bbolt, the 429
+// case in Redis.
 func TestFaultBotAPIOutage(t *testing.T) {
 	for _, tc := range []struct {
 		name               string
 		status, retryAfter int
-	}{{"500", 500, 0}, {"429", 429, 5}} {
+		redis              bool
+	}{{"500", 500, 0, false}, {"429", 429, 5, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := fastClock{start: time.Now(), scale: 100}
-			r := startBot(t, nil, map[string]string{"fast": "1"}, func(m *Main) { m.Clock = clock })
+			env := map[string]string{"fast": "1"}
+			if tc.redis {
+				url, prefix := testRedis(t, "laborbot-apiout")
+				env["REDIS_URL"], env["REDIS_PREFIX"] = url, prefix
+			}
+			r := startBot(t, nil, env, func(m *Main) { m.Clock = clock })
 			tg := r.tg
 			const first, workers = 830, 10
 			restore := tg.Fail("sendMessage", tc.status, tc.retryAfter)
