@@ -233,9 +233,11 @@ func (s *resilientStore) GetPrefs(ctx context.Context, userID int64) (Prefs, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err == nil {
-		if p != (Prefs{}) || len(s.prefs) < maxRememberedStates {
-			s.prefs[userID] = p
+		if len(s.prefs) >= maxRememberedStates {
+			// A cache, not a copy of the store: start again.
+			s.prefs = map[int64]Prefs{}
 		}
+		s.prefs[userID] = p
 		return p, nil
 	}
 	if known, ok := s.prefs[userID]; ok {
