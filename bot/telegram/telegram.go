@@ -199,7 +199,12 @@ func (t *Transport) Run(ctx context.Context) error {
 		t.log.Info("receiving updates by webhook")
 		outboxDone := t.runOutbox(ctx)
 		t.replay(ctx, true)
-		<-ctx.Done()
+		// Updates another replica took in and left are taken over now and
+		// then (long polling does this in its loop).
+		for ctx.Err() == nil {
+			t.sleep(ctx, t.opts.InboxTakeOver/2)
+			t.replay(ctx, false)
+		}
 		<-outboxDone
 	} else {
 		// A webhook left over from an earlier deployment would make
