@@ -110,6 +110,24 @@ func Deadline(in DeadlineInput) (Result, error) {
 	return r, nil
 }
 
+// LastDay is the last day to apply for arbitration under 劳动争议调解仲裁法
+// 27, as Deadline computes it: one year from the day the worker knew (or,
+// for unpaid wages, from the end of employment). running is false for a
+// wage claim while still employed (no period runs). Today is not used.
+func LastDay(in DeadlineInput) (last time.Time, running bool) {
+	if in.Wages && in.Ended.IsZero() {
+		return time.Time{}, false
+	}
+	from := in.Knew
+	if in.Wages {
+		from = in.Ended
+	}
+	if from.IsZero() {
+		return time.Time{}, false
+	}
+	return addMonths(Day(from), 12), true
+}
+
 func addTimeNotes(r *Result) {
 	r.note("时效中断：向对方主张权利、向有关部门请求权利救济、或者对方同意履行义务的，时效中断，从中断时起重新计算一年（第27条第2款）；时效中止：因不可抗力或其他正当理由不能申请的，中止，原因消除后继续计算（第27条第3款）。请保留催讨和求助的证据。",
 		"Interruption: demanding payment from the other side, asking an authority for relief, or the other side agreeing to perform interrupts the period, and a new year starts (art. 27 para 2); suspension: force majeure or another good reason that prevents applying suspends it until the cause ends (para 3). Keep proof of demands and requests for help.")

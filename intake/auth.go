@@ -67,14 +67,14 @@ func Authorize(p Principal, a Action, t *Ticket) error {
 		ok = own || (t != nil && staff)
 	case ActionViewContact:
 		ok = own || (t != nil && (admin || claimant))
-	case ActionWithdraw, ActionAddEvidence, ActionReply:
+	case ActionWithdraw, ActionAddEvidence, ActionReply, ActionPayment, ActionReminders:
 		ok = own
 	case ActionList, ActionStats:
 		ok = staff
 	case ActionClaim:
 		ok = t != nil && staff && !own
 	case ActionHistory, ActionTransition, ActionNote, ActionRequestEvidence, ActionMessage,
-		ActionOutcome, ActionRefer, ActionClose:
+		ActionOutcome, ActionRefer, ActionClose, ActionReferralResult:
 		ok = t != nil && (admin || claimant) && !own
 	case ActionExport, ActionManageMediators, ActionAudit:
 		ok = admin

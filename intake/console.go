@@ -653,6 +653,9 @@ func (s *Service) Settle(ctx context.Context, userID, number int64, amount calc.
 		return Ticket{}, errors.New("intake: negative settlement amount")
 	}
 	return s.modify(ctx, userID, number, ActionOutcome, func(p Principal, t *Ticket, now time.Time) ([]Event, error) {
+		// A calendar day, kept like the interview's dates (midnight UTC)
+		// whatever zone the caller parsed it in.
+		payBy = calendarDay(payBy)
 		if !payBy.IsZero() && payBy.Before(t.CreatedAt.AddDate(0, 0, -1)) {
 			return nil, errors.New("intake: the pay-by date is before the complaint")
 		}

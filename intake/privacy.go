@@ -15,7 +15,8 @@ import (
 // Kept, for statistics and the union's records: the number, the dispute
 // types, province and city, the employment dates, the monthly wage, the
 // amount claimed, the number of co-workers, the state, the claiming
-// mediator, the outcome and amount settled, and the times (created,
+// mediator, the outcome and amount settled, the pay-by day, how the
+// payment and a referral ended (FollowUp), and the times (created,
 // claimed, concluded, closed, consent, erased).
 //
 // Erased: the worker's user and chat ids and language, name, phone,
@@ -41,6 +42,7 @@ func Erase(t Ticket, now time.Time) Ticket {
 		Outcome:       t.Outcome,
 		SettledAmount: t.SettledAmount,
 		PayBy:         t.PayBy,
+		FollowUp:      keptFollowUp(t.FollowUp),
 		CreatedAt:     t.CreatedAt,
 		UpdatedAt:     now,
 		ClaimedAt:     t.ClaimedAt,
@@ -49,6 +51,13 @@ func Erase(t Ticket, now time.Time) Ticket {
 		ConsentAt:     t.ConsentAt,
 		ErasedAt:      now,
 	}
+}
+
+// keptFollowUp is what Erase keeps of a ticket's follow-up state: how the
+// payment and the referral ended, for statistics.
+func keptFollowUp(f FollowUp) FollowUp {
+	f.RemindersOff = false
+	return f
 }
 
 // eraseEvent keeps what an event says about the process (action, states,

@@ -43,6 +43,8 @@ type Options struct {
 	// Logger gets ticket numbers, states and errors, never personal data
 	// (nil: discard).
 	Logger *slog.Logger
+	// FollowUp turns on follow-ups (followup.go) when its Jobs is set.
+	FollowUp FollowUpOptions
 }
 
 // Service runs intake against a Store. Every method that acts for a user
@@ -55,11 +57,13 @@ type Service struct {
 	now       func() time.Time
 	retention time.Duration
 	log       *slog.Logger
+	follow    FollowUpOptions
 }
 
 // NewService returns a Service using store.
 func NewService(store Store, o Options) *Service {
-	s := &Service{store: store, admins: map[int64]bool{}, sealer: o.Sealer, now: o.Now, retention: o.Retention, log: o.Logger}
+	s := &Service{store: store, admins: map[int64]bool{}, sealer: o.Sealer, now: o.Now, retention: o.Retention, log: o.Logger,
+		follow: o.FollowUp.withDefaults()}
 	for _, id := range o.Admins {
 		s.admins[id] = true
 	}
@@ -176,6 +180,7 @@ func (s *Service) SubmitInterview(ctx context.Context, w Submitter, key string, 
 	if err != nil {
 		return Ticket{}, false, err
 	}
+	s.scheduleFollowUps(ctx, t)
 	return t, created, nil
 }
 
@@ -399,6 +404,7 @@ func (s *Service) modify(ctx context.Context, userID, number int64, a Action, fn
 				return Ticket{}, err
 			}
 			s.log.Info("ticket changed", "ticket", number, "action", string(a), "state", string(t.State))
+			s.scheduleFollowUps(ctx, t)
 			for _, e := range events {
 				_ = s.audit(ctx, p, e.Action, number, auditDetail(e))
 			}
@@ -431,6 +437,8 @@ func move(p Principal, t *Ticket, a Action, to State, note string, now time.Time
 		t.Outcome, t.ConcludedAt, t.SettledAmount = OutcomeNotSettled, now, 0
 	case StateClosed, StateWithdrawn:
 		t.ClosedAt = now
+	case StateReferredArbitration, StateReferredCourt:
+		t.FollowUp.ReferredAt = now
 	}
 	return ev, nil
 }

@@ -54,6 +54,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, open func(*testing.T) ba
 // complaint is what a worker answers; zero fields take defaults.
 type complaint struct {
 	types, employer, province, wage, claimed, name, phone, description string
+	end                                                                string // the end of employment ("" = still employed)
 }
 
 // interview drives a complete interview through the chat-facing API.
@@ -77,7 +78,7 @@ func interview(t *testing.T, c *clock, cp complaint) *intake.Interview {
 		intake.StepCity:        "成都市", // asked only when the province answer had none
 		intake.StepDistrict:    "跳过",
 		intake.StepStartDate:   "2023-03-01",
-		intake.StepEndDate:     "还在职",
+		intake.StepEndDate:     def(cp.end, "还在职"),
 		intake.StepWage:        def(cp.wage, "8000"),
 		intake.StepClaimed:     def(cp.claimed, "跳过"),
 		intake.StepCoworkers:   "3",

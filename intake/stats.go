@@ -42,11 +42,21 @@ type Stats struct {
 	// OldestUnclaimed.
 	Unclaimed       int
 	OldestUnclaimed time.Duration
+
+	// The chain after mediation (follow-ups): what workers answered about
+	// settlements' payment, with the total they said arrived, and how the
+	// cases referred to arbitration or court ended.
+	Payments     map[PaymentReport]int
+	PaidAmount   calc.Money
+	Referred     int
+	ByReferral   map[ReferralResult]int
+	ReferralOpen int // referred, no result yet
 }
 
 // ComputeStats computes the statistics of tickets as of now.
 func ComputeStats(tickets []Ticket, now time.Time) Stats {
-	st := Stats{At: now, ByState: map[State]int{}, ByType: map[DisputeType]int{}, ByProvince: map[string]int{}}
+	st := Stats{At: now, ByState: map[State]int{}, ByType: map[DisputeType]int{}, ByProvince: map[string]int{},
+		Payments: map[PaymentReport]int{}, ByReferral: map[ReferralResult]int{}}
 	var toClaim, toConclusion []time.Duration
 	for _, t := range tickets {
 		st.Total++
@@ -71,6 +81,18 @@ func ComputeStats(tickets []Ticket, now time.Time) Stats {
 		}
 		if !t.ConcludedAt.IsZero() {
 			toConclusion = append(toConclusion, t.ConcludedAt.Sub(t.CreatedAt))
+		}
+		if f := t.FollowUp; f.Payment != "" {
+			st.Payments[f.Payment]++
+			st.PaidAmount += f.PaidAmount
+		}
+		if f := t.FollowUp; !f.ReferredAt.IsZero() || f.Result != "" || t.State == StateReferredArbitration || t.State == StateReferredCourt {
+			st.Referred++
+			if f.Result != "" {
+				st.ByReferral[f.Result]++
+			} else if t.State.Open() {
+				st.ReferralOpen++
+			}
 		}
 		if t.State == StateNew {
 			st.Unclaimed++
@@ -156,6 +178,23 @@ func (st Stats) Render(lang string) string {
 		fmt.Fprintf(&b, "%s: %s\n", pick("调解金额合计（元）", "Total settled (yuan)"), st.SettledAmount)
 	} else {
 		b.WriteString(pick("还没有调解结束的案件。", "No mediation has concluded yet.") + "\n")
+	}
+	if n := st.Payments[PaidFull] + st.Payments[PaidPart] + st.Payments[PaidNone]; n > 0 {
+		fmt.Fprintf(&b, "%s: %d, %s %d, %s %d, %s %d; %s: %s\n", pick("付款回访", "Payment checks"), n,
+			pick("全部到账", "paid in full"), st.Payments[PaidFull], pick("部分到账", "part"), st.Payments[PaidPart],
+			pick("未到账", "nothing"), st.Payments[PaidNone], pick("到账合计（元）", "total arrived (yuan)"), st.PaidAmount)
+	}
+	if st.Referred > 0 {
+		fmt.Fprintf(&b, "%s: %d", pick("转仲裁/法院", "Referred to arbitration/court"), st.Referred)
+		for _, r := range ReferralResults() {
+			if n := st.ByReferral[r]; n > 0 {
+				fmt.Fprintf(&b, ", %s %d", r.Label(lang), n)
+			}
+		}
+		if st.ReferralOpen > 0 {
+			fmt.Fprintf(&b, ", %s %d", pick("尚无结果", "no result yet"), st.ReferralOpen)
+		}
+		b.WriteString("\n")
 	}
 	if st.ClaimedCount > 0 {
 		fmt.Fprintf(&b, "%s: %s\n", pick("受理用时中位数", "Median time to claim"), humanDuration(st.MedianToClaim, lang))

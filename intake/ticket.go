@@ -59,6 +59,9 @@ type Ticket struct {
 	// PayBy is the day the employer agreed to pay the settlement by
 	// (zero: not given).
 	PayBy time.Time `json:"pay_by,omitzero"`
+	// FollowUp is what follow-ups learned and the worker chose
+	// (followup.go).
+	FollowUp FollowUp `json:"follow_up,omitzero"`
 
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -258,6 +261,9 @@ func (t Ticket) Text(lang string) string {
 	line(l.employer, t.Employer)
 	line(l.location, joinNonEmpty(" ", t.Province, t.City, t.District))
 	line(l.period, period(t.StartDate, t.EndDate, lang))
+	if s := limitationLine(t, lang); s != "" {
+		b.WriteString(s + "\n")
+	}
 	if t.MonthlyWage > 0 {
 		line(l.wage, t.MonthlyWage.String())
 	}
