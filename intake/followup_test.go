@@ -295,7 +295,7 @@ func TestQuietHoursByTheWorkersClock(t *testing.T) {
 		// Filed at 23:00 China time: the reminders are due at 23:00 the
 		// next night.
 		e.clock.Set(cst(2026, 3, 2, 23, 0))
-		e.submit(t, 700, complaint{})                     // 广东
+		e.submit(t, 700, complaint{})                       // 广东
 		e.submit(t, 702, complaint{province: "新疆乌鲁木齐市天山区"}) // Xinjiang: quiet until 08:00 Xinjiang time
 		want(t, e.at(t, cst(2026, 3, 3, 23, 0)))
 		want(t, e.at(t, cst(2026, 3, 4, 7, 59)))
