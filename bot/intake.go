@@ -76,6 +76,7 @@ func WithIntake(svc *intake.Service, sealer intake.Sealer, messenger Messenger, 
 		})
 		c.menu["zh"] = append(c.menu["zh"], [2]string{"complain", "申请工会调解（投诉）"}, [2]string{"status", "我的投诉进度"}, [2]string{"deletedata", "删除我的个人信息"})
 		c.menu["en"] = append(c.menu["en"], [2]string{"complain", "Ask the union to mediate (complaint)"}, [2]string{"status", "My complaints"}, [2]string{"deletedata", "Delete my personal data"})
+		registerFollowUps(c)
 	}
 }
 
@@ -652,6 +653,8 @@ func mediatorButtonsFor(t intake.Ticket, userID int64, lang string) [][]Button {
 type ticketInputState struct {
 	Action string `json:"action"`
 	Ticket int64  `json:"ticket"`
+	// Amount is the settled amount (fen) while the pay-by day is asked.
+	Amount int64 `json:"amount,omitempty"`
 }
 
 // ticketInput takes the text a mediator types after pressing a button that
@@ -684,7 +687,10 @@ func (c *Conversation) ticketInput(ctx context.Context, in Incoming, st *chatSta
 			}
 			return true, out.Send(ctx, Reply{Text: "⚠️ " + inputMessage(perr, lang) + "\n" + fmt.Sprintf(intakeTexts.typeAmount.in(lang), s.Ticket)})
 		}
-		t, err = svc.RecordOutcome(ctx, in.UserID, s.Ticket, intake.OutcomeSettled, amount, "")
+		// Then the day the employer must pay by (followup.go).
+		return true, c.askPayBy(ctx, in, s.Ticket, amount, lang, out)
+	case "payby":
+		return true, c.payByInput(ctx, in, s, st, lang, out)
 	case "msg":
 		t, err = c.MessageWorker(ctx, in.UserID, s.Ticket, in.Text)
 		if err != nil {
@@ -861,6 +867,9 @@ func (c *Conversation) notify(ctx context.Context, n intake.Notification) error 
 		m := t.Masked()
 		text := "🆕 " + m.Text("zh")
 		return c.intake.messenger.SendTo(ctx, c.intake.mediatorChat, Reply{Text: text, Buttons: mediatorButtons(t, "zh")})
+	}
+	if handled, err := c.notifyFollowUp(ctx, n, t); handled {
+		return err
 	}
 	if t.ChatID == 0 || t.Erased() {
 		return nil

@@ -657,7 +657,7 @@ func (s *Service) Settle(ctx context.Context, userID, number int64, amount calc.
 		// whatever zone the caller parsed it in.
 		payBy = calendarDay(payBy)
 		if !payBy.IsZero() && payBy.Before(t.CreatedAt.AddDate(0, 0, -1)) {
-			return nil, errors.New("intake: the pay-by date is before the complaint")
+			return nil, ErrPayByBeforeComplaint
 		}
 		ev, err := move(p, t, ActionOutcome, StateSettled, note, now)
 		if err != nil {

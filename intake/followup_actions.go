@@ -16,6 +16,10 @@ import (
 // not a settlement waiting to be paid (already closed, never settled).
 var ErrNotAwaitingPayment = errors.New("intake: the complaint is not waiting for a payment")
 
+// ErrPayByBeforeComplaint is returned by Settle for a pay-by day before
+// the complaint was filed.
+var ErrPayByBeforeComplaint = errors.New("intake: the pay-by date is before the complaint")
+
 // ReportPayment records the worker's answer to "did the money arrive?"
 // on their settled ticket: paid in full closes the ticket with the amount
 // agreed; part (with the amount that arrived) or nothing keeps it open,

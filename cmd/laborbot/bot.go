@@ -22,6 +22,7 @@ import (
 	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/redis"
+	"github.com/laborbot/laborbot/schedule"
 	"github.com/laborbot/laborbot/web"
 )
 
@@ -33,6 +34,7 @@ type store interface {
 	intake.Store
 	knowledge.Store
 	web.SessionStore
+	schedule.Store
 }
 
 // openStore opens Redis when REDIS_URL is set, else the embedded file
@@ -76,7 +78,8 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if err != nil {
 		return fmt.Errorf("DATA_KEY: %w", err)
 	}
-	tickets := intake.NewService(store, intake.Options{Admins: cfg.AdminIDs, Sealer: sealer, Logger: m.Logger})
+	tickets := intake.NewService(store, intake.Options{Admins: cfg.AdminIDs, Sealer: sealer, Logger: m.Logger, Now: m.clock(),
+		FollowUp: followUpOptions(cfg, store)})
 	// Notes written in clear (before notes were sealed, or before DATA_KEY
 	// was set) are sealed now; a failure only delays that to the next start.
 	if _, err := tickets.SealStoredNotes(ctx); err != nil {
@@ -133,6 +136,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if con != nil {
 		opts = append(opts, bot.WithConsole(con))
 	}
+	opts = append(opts, bot.WithClock(m.clock()))
 	conv = bot.NewConversation(engine, store, metrics, m.Logger, opts...)
 
 	if cmd == "chat" {
@@ -193,6 +197,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 			m.Logger.Error("notifications stopped", "err", err)
 		}
 	}()
+	// Follow-ups: escalations, check-ins, payment and deadline reminders.
+	followDone, err := m.startFollowUps(ctx, store, tickets, conv, reg)
+	if err != nil {
+		return err
+	}
 	// Personal data of cases that ended long ago is erased, as the consent
 	// text promises; once at start and then daily.
 	go func() {
@@ -224,6 +233,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		m.Logger.Warn("HTTP shutdown", "err", serr)
 	}
 	<-notifyDone
+	<-followDone
 	m.Logger.Info("laborbot stopped")
 	return err
 }

@@ -46,6 +46,10 @@ type Config struct {
 	// request.
 	ConsoleIdle time.Duration `env:"CONSOLE_IDLE" envDefault:"2h"`
 
+	// EscalateAfter is how long a ticket may wait unclaimed before the
+	// mediators' group is reminded (the admins after twice as long).
+	EscalateAfter time.Duration `env:"ESCALATE_AFTER" envDefault:"24h"`
+
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }
 
@@ -107,6 +111,9 @@ func (c Config) validate() error {
 	}
 	if c.ConsoleIdle < time.Minute || c.ConsoleIdle > 30*24*time.Hour {
 		errs = append(errs, fmt.Errorf("CONSOLE_IDLE %s must be between 1m and 720h", c.ConsoleIdle))
+	}
+	if c.EscalateAfter < time.Hour || c.EscalateAfter > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("ESCALATE_AFTER %s must be between 1h and 720h (e.g. 24h, 48h)", c.EscalateAfter))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)

@@ -176,7 +176,8 @@ func TestE2EComplaintToSettlement(t *testing.T) {
 	pressWait(t, tg, mediatorID, mediatorID, "tk|med|1", "调解")
 	tg.WaitForText(t, workerID, "进入调解", wait)
 	pressWait(t, tg, mediatorID, mediatorID, "tk|ok|1", "金额")
-	say(t, tg, mediatorID, "15000", "已完成")
+	say(t, tg, mediatorID, "15000", "哪天前付款")
+	say(t, tg, mediatorID, "0", "已完成")
 	tg.WaitForText(t, workerID, "调解成功", wait)
 	say(t, tg, workerID, "/status", "#1")
 

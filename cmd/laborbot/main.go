@@ -74,6 +74,11 @@ type Main struct {
 	// Clock overrides the clock the Telegram transport's retries and
 	// outbox wait by (fault tests run it fast).
 	Clock bot.Clock
+	// Now is the clock of tickets and follow-ups (tests move it; nil: the
+	// real one), and SchedulePoll how often due follow-ups are looked for
+	// (0: every 30s).
+	Now          func() time.Time
+	SchedulePoll time.Duration
 }
 
 // Run reads the configuration and runs the subcommand in args.

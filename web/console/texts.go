@@ -75,6 +75,10 @@ var texts = func() web.Texts {
 		"ticket.mediator":  {"调解员", "Mediator"},
 		"ticket.settled":   {"调解金额（元）", "Settled for (yuan)"},
 		"ticket.payby":     {"约定付款日期", "To be paid by"},
+		"ticket.deadline":  {"仲裁时效", "Arbitration deadline"},
+		"ticket.payment":   {"劳动者反馈付款", "Payment, as the worker says"},
+		"ticket.result":    {"转出结果", "Referral result"},
+		"ticket.reminders": {"劳动者已关闭提醒", "The worker turned reminders off"},
 		"ticket.filed":     {"提交时间", "Filed"},
 		"ticket.erased":    {"劳动者已删除个人信息。", "The worker deleted their personal data."},
 		"ticket.masked":    {"受理后才能看到完整联系方式、证据和记录。", "Claim the case to see the full contact details, evidence and history."},
@@ -96,6 +100,10 @@ var texts = func() web.Texts {
 		"ticket.refused":   {"无法完成这个操作，请检查填写的内容和案件状态。", "That could not be done: check what you entered and the case's state."},
 		"ticket.refresh":   {"记录每 15 秒自动更新。", "The timeline updates every 15 seconds."},
 		"role.worker":      {"劳动者", "Worker"},
+		"role.system":      {"机器人", "The bot"},
+		"payment.full":     {"全部到账", "paid in full"},
+		"payment.part":     {"部分到账", "paid in part"},
+		"payment.none":     {"没有到账", "nothing paid"},
 
 		"act.claim":       {"受理", "Claim"},
 		"act.message":     {"给劳动者发消息", "Message the worker"},
@@ -197,7 +205,8 @@ var texts = func() web.Texts {
 	for _, a := range []intake.Action{intake.ActionSubmit, intake.ActionClaim, intake.ActionTransition, intake.ActionNote,
 		intake.ActionRequestEvidence, intake.ActionAddEvidence, intake.ActionMessage, intake.ActionReply, intake.ActionOutcome,
 		intake.ActionRefer, intake.ActionClose, intake.ActionWithdraw, intake.ActionErase, intake.ActionSignIn, intake.ActionSignOut,
-		intake.ActionViewEvidence, intake.ActionExport, intake.ActionManageMediators, intake.ActionAudit} {
+		intake.ActionViewEvidence, intake.ActionExport, intake.ActionManageMediators, intake.ActionAudit,
+		intake.ActionReminder, intake.ActionPayment, intake.ActionReferralResult, intake.ActionReminders} {
 		if t, ok := actionNames[a]; ok {
 			ts["action."+string(a)] = web.Text{Zh: t[0], En: t[1]}
 		}
@@ -225,4 +234,8 @@ var actionNames = map[intake.Action][2]string{
 	intake.ActionExport:          {"导出", "exported"},
 	intake.ActionManageMediators: {"管理调解员", "managed mediators"},
 	intake.ActionAudit:           {"查看操作记录", "read the audit log"},
+	intake.ActionReminder:        {"发送提醒", "sent a reminder"},
+	intake.ActionPayment:         {"反馈付款情况", "reported the payment"},
+	intake.ActionReferralResult:  {"记录转出结果", "recorded the referral result"},
+	intake.ActionReminders:       {"设置提醒", "set reminders"},
 }

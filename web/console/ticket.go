@@ -28,6 +28,10 @@ type ticketData struct {
 	Affected  int64
 	Today     string
 	Mediator  string
+	// Deadline is the estimated arbitration deadline (open cases);
+	// Result how a referral ended.
+	Deadline string
+	Result   string
 }
 
 type eventView struct {
@@ -87,6 +91,12 @@ func (c *Console) ticketData(r *http.Request, u *user) (ticketData, error) {
 	if t.Mediator != 0 {
 		d.Mediator = c.displayName(ctx, t.Mediator)
 	}
+	if t.State.Open() {
+		d.Deadline = intake.LimitationOf(t).Line(web.Lang(r))
+	}
+	if t.FollowUp.Result != "" {
+		d.Result = t.FollowUp.Result.Label(web.Lang(r))
+	}
 	if d.Full {
 		events, err := c.svc.Events(ctx, u.UserID, n)
 		if err != nil {
@@ -120,9 +130,12 @@ func (c *Console) eventViews(r *http.Request, events []intake.Event) []eventView
 	for i := len(events) - 1; i >= 0; i-- { // newest first
 		e := events[i]
 		v := eventView{Event: e, Worker: e.Role == intake.RoleWorker}
-		if v.Worker {
+		switch {
+		case v.Worker:
 			v.Who = c.render.Text("role.worker", web.Lang(r))
-		} else {
+		case e.Role == intake.RoleSystem:
+			v.Who = c.render.Text("role.system", web.Lang(r))
+		default:
 			v.Who = c.displayName(r.Context(), e.Actor)
 		}
 		out = append(out, v)
