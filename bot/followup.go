@@ -328,7 +328,7 @@ func (c *Conversation) notifyFollowUp(ctx context.Context, n intake.Notification
 }
 
 var payByTexts = struct{ ask, bad, early text }{
-	ask:  text{"#%d 调解协议约定用人单位哪天前付款？请输入日期，例如 2026-07-31；当场已付或没有约定日期的，输入 0。到那天机器人会问劳动者钱是否到账。", "#%d: by which day must the employer pay? Type a date like 2026-07-31, or 0 if it was paid on the spot or no day was agreed. On that day the bot asks the worker whether the money arrived."},
+	ask:   text{"#%d 调解协议约定用人单位哪天前付款？请输入日期，例如 2026-07-31；当场已付或没有约定日期的，输入 0。到那天机器人会问劳动者钱是否到账。", "#%d: by which day must the employer pay? Type a date like 2026-07-31, or 0 if it was paid on the spot or no day was agreed. On that day the bot asks the worker whether the money arrived."},
 	bad:   text{"请输入日期，例如 2026-07-31，或者输入 0。", "Type a date like 2026-07-31, or 0."},
 	early: text{"付款日不能早于投诉提交的日期。", "The pay-by day cannot be before the complaint was filed."},
 }
