@@ -37,13 +37,13 @@ type followStore interface {
 // file for bolt, a key prefix for Redis.
 type storeSite struct {
 	name string
-	open func(t *testing.T) followStore
+	open func(t testing.TB) followStore
 }
 
-func followSites(t *testing.T) []storeSite {
+func followSites(t testing.TB) []storeSite {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "laborbot.db")
-	boltSite := storeSite{name: "bolt", open: func(t *testing.T) followStore {
+	boltSite := storeSite{name: "bolt", open: func(t testing.TB) followStore {
 		s, err := bolt.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -54,7 +54,7 @@ func followSites(t *testing.T) []storeSite {
 	b := make([]byte, 8)
 	rand.Read(b)
 	prefix := "laborbot-test:" + hex.EncodeToString(b) + ":"
-	redisSite := storeSite{name: "redis", open: func(t *testing.T) followStore {
+	redisSite := storeSite{name: "redis", open: func(t testing.TB) followStore {
 		client := redisClient(t)
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -71,7 +71,7 @@ func followSites(t *testing.T) []storeSite {
 
 // redisClient connects to the test Redis (skipped without one unless CI
 // is set, as in openRedis).
-func redisClient(t *testing.T) goredis.UniversalClient {
+func redisClient(t testing.TB) goredis.UniversalClient {
 	t.Helper()
 	url := os.Getenv("REDIS_URL")
 	if url == "" {

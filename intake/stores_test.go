@@ -135,7 +135,7 @@ func openRedis(t *testing.T) backend {
 	}}
 }
 
-func redisKeys(t *testing.T, ctx context.Context, client goredis.UniversalClient, prefix string) []string {
+func redisKeys(t testing.TB, ctx context.Context, client goredis.UniversalClient, prefix string) []string {
 	var keys []string
 	iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	for iter.Next(ctx) {
