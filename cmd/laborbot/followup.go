@@ -19,9 +19,9 @@ func followUpOptions(cfg Config, jobs schedule.Store) intake.FollowUpOptions {
 	return intake.FollowUpOptions{Jobs: jobs, EscalateAfter: cfg.EscalateAfter, MediatorGroup: cfg.MediatorChatID != 0}
 }
 
-// startFollowUps schedules what open tickets are missing (tickets filed
-// before a crash or an upgrade) and runs the follow-up jobs until ctx
-// ends; the returned channel closes when the runner has stopped. Every
+// startFollowUps schedules, in the background, what open tickets are
+// missing (tickets filed before a crash or an upgrade) and runs the
+// follow-up jobs until ctx ends; the returned channel closes when the runner has stopped. Every
 // replica runs one: the store's claims give each job to one of them.
 func (m *Main) startFollowUps(ctx context.Context, jobs schedule.Store, tickets *intake.Service, conv *bot.Conversation, reg prometheus.Registerer) (<-chan struct{}, error) {
 	host, _ := os.Hostname()
@@ -32,14 +32,16 @@ func (m *Main) startFollowUps(ctx context.Context, jobs schedule.Store, tickets 
 	if err != nil {
 		return nil, err
 	}
-	if n, err := tickets.ReconcileFollowUps(ctx); err != nil {
-		m.Logger.Warn("scheduling follow-ups of open tickets", "err", err)
-	} else if n > 0 {
-		m.Logger.Info("follow-ups scheduled for open tickets", "jobs", n)
-	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		// In the background: with many tickets it takes a moment, and the
+		// bot answers meanwhile.
+		if n, err := tickets.ReconcileFollowUps(ctx); err != nil && ctx.Err() == nil {
+			m.Logger.Warn("scheduling follow-ups of open tickets", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("follow-ups scheduled for open tickets", "jobs", n)
+		}
 		if err := runner.Run(ctx); err != nil && ctx.Err() == nil {
 			m.Logger.Error("follow-ups stopped", "err", err)
 		}
