@@ -124,3 +124,19 @@ func TestE2ESettlementFollowUp(t *testing.T) {
 		})
 	}
 }
+
+func TestEscalateAfterIsValidated(t *testing.T) {
+	// (A value that is no duration at all is the configuration loader's to name.)
+	for _, v := range []string{"10m", "1000h", "-24h"} {
+		if _, err := LoadConfig(map[string]string{"ESCALATE_AFTER": v}); err == nil || !strings.Contains(err.Error(), "ESCALATE_AFTER") {
+			t.Errorf("ESCALATE_AFTER=%s: %v", v, err)
+		}
+	}
+	cfg, err := LoadConfig(map[string]string{"ESCALATE_AFTER": "48h"})
+	if err != nil || cfg.EscalateAfter != 48*time.Hour {
+		t.Errorf("ESCALATE_AFTER=48h: %v, %v", cfg.EscalateAfter, err)
+	}
+	if cfg, _ := LoadConfig(map[string]string{}); cfg.EscalateAfter != 24*time.Hour {
+		t.Errorf("default: %v", cfg.EscalateAfter)
+	}
+}
