@@ -154,6 +154,9 @@ func (s *Service) Audit(ctx context.Context, userID int64, f AuditFilter) ([]Aud
 // auditDetail describes an event without its note (which may be about the
 // worker): the state change, if any.
 func auditDetail(e Event) string {
+	if e.Action == ActionLetter {
+		return e.Note // the letter's kind and number: no personal data
+	}
 	if e.From != "" || e.To != "" {
 		return string(e.From) + " → " + string(e.To)
 	}

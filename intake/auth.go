@@ -74,9 +74,9 @@ func Authorize(p Principal, a Action, t *Ticket) error {
 	case ActionClaim:
 		ok = t != nil && staff && !own
 	case ActionHistory, ActionTransition, ActionNote, ActionRequestEvidence, ActionMessage,
-		ActionOutcome, ActionRefer, ActionClose, ActionReferralResult:
+		ActionOutcome, ActionRefer, ActionClose, ActionReferralResult, ActionLetter:
 		ok = t != nil && (admin || claimant) && !own
-	case ActionExport, ActionManageMediators, ActionAudit:
+	case ActionExport, ActionManageMediators, ActionAudit, ActionLetterSettings:
 		ok = admin
 	case ActionErase:
 		// Only through DeleteWorkerData, for oneself; never on a ticket.
