@@ -21,6 +21,7 @@ import (
 	"github.com/laborbot/laborbot/bot/terminal"
 	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/letter"
 	"github.com/laborbot/laborbot/redis"
 	"github.com/laborbot/laborbot/schedule"
 	"github.com/laborbot/laborbot/web"
@@ -35,6 +36,7 @@ type store interface {
 	knowledge.Store
 	web.SessionStore
 	schedule.Store
+	letter.Store
 }
 
 // openStore opens Redis when REDIS_URL is set, else the embedded file
@@ -105,19 +107,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 			m.Logger.Error("following knowledge-base changes stopped", "err", err)
 		}
 	}()
-	roleOf := func(ctx context.Context, userID int64) (knowledge.Role, error) {
-		p, err := tickets.Principal(ctx, userID)
-		if err != nil {
-			return knowledge.RoleNone, err
-		}
-		switch p.Role {
-		case intake.RoleAdmin:
-			return knowledge.RoleAdmin, nil
-		case intake.RoleMediator:
-			return knowledge.RoleMediator, nil
-		}
-		return knowledge.RoleNone, nil
-	}
+	roleOf := knowledgeRoles(tickets)
 	downloader := bot.DownloaderFunc(func(ctx context.Context, fileID string) ([]byte, error) {
 		if tg == nil {
 			return nil, errors.New("files can only be sent through Telegram")
@@ -129,7 +119,8 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		opts = append(opts, bot.WithEvidenceDownload(downloader))
 	}
 	var conv *bot.Conversation
-	con, err := m.newConsole(ctx, cfg, store, tickets, downloader, func() *bot.Conversation { return conv })
+	con, err := m.newConsole(ctx, cfg, consoleDeps{store: store, tickets: tickets, files: downloader, sealer: sealer, engine: engine, kb: kbAdmin},
+		func() *bot.Conversation { return conv })
 	if err != nil {
 		return err
 	}

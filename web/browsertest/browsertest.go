@@ -36,6 +36,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
@@ -350,6 +351,53 @@ func (tab *Tab) WaitText(selector, want string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tab.t.Fatalf("browser (%s): %s never showed %q; last text: %q", tab.Viewport.Name, selector, want, last)
+}
+
+// Download clicks the link matching the selector, waits for the download
+// it starts to finish and returns the file's name (as the server named
+// it) and its bytes, as a user saving the file would have them.
+func (tab *Tab) Download(selector string) (string, []byte) {
+	tab.t.Helper()
+	dir := tab.t.TempDir()
+	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
+	defer cancel()
+	begin := chromedp.Events(ctx, browser.DownloadWillBegin)
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+		return err
+	}), chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
+	if err != nil {
+		tab.t.Fatalf("browser (%s): download %s: %v", tab.Viewport.Name, selector, err)
+	}
+	var name, guid string
+	for ev, err := range begin {
+		if err != nil {
+			tab.t.Fatalf("browser (%s): download %s: %v", tab.Viewport.Name, selector, err)
+		}
+		name, guid = ev.SuggestedFilename, ev.GUID
+		break
+	}
+	for ev, err := range progress {
+		if err != nil {
+			tab.t.Fatalf("browser (%s): download %s: %v", tab.Viewport.Name, selector, err)
+		}
+		if ev.GUID != guid {
+			continue
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			tab.t.Fatalf("browser (%s): the download of %s was canceled", tab.Viewport.Name, selector)
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			break
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, guid))
+	if err != nil {
+		tab.t.Fatalf("browser (%s): download %s: %v", tab.Viewport.Name, selector, err)
+	}
+	return name, data
 }
 
 // Cookies returns the tab's cookies for its current page.

@@ -109,7 +109,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, u *user) {
 	d := auditData{User: v.Get("user"), Ticket: v.Get("ticket"), Action: v.Get("action"),
 		Actions: []intake.Action{intake.ActionSignIn, intake.ActionSignOut, intake.ActionClaim, intake.ActionTransition, intake.ActionNote,
 			intake.ActionMessage, intake.ActionRequestEvidence, intake.ActionOutcome, intake.ActionRefer, intake.ActionClose,
-			intake.ActionViewEvidence, intake.ActionExport, intake.ActionManageMediators}}
+			intake.ActionViewEvidence, intake.ActionExport, intake.ActionManageMediators, intake.ActionLetter, intake.ActionLetterSettings}}
 	for _, rec := range recs {
 		d.Records = append(d.Records, auditRow{AuditRecord: rec, Name: c.displayName(r.Context(), rec.UserID)})
 	}

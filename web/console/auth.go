@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/letter"
 	"github.com/laborbot/laborbot/web"
 )
 
@@ -192,8 +194,10 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := web.Lang(r)
 	var te *intake.TransitionError
 	switch {
-	case errors.Is(err, intake.ErrForbidden):
+	case errors.Is(err, intake.ErrForbidden), errors.Is(err, knowledge.ErrNotAllowed):
 		c.render.Error(w, r, http.StatusForbidden, "")
+	case errors.Is(err, letter.ErrNotFound), errors.Is(err, knowledge.ErrNotFound):
+		c.render.Error(w, r, http.StatusNotFound, "")
 	case errors.Is(err, intake.ErrNotFound):
 		c.render.Error(w, r, http.StatusNotFound, c.render.Text("ticket.notfound", lang))
 	case errors.Is(err, intake.ErrAlreadyClaimed):
@@ -212,7 +216,11 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (c *Console) page(r *http.Request, u *user, title, active string, data any) *web.Page {
 	nav := []web.NavItem{{Key: "nav.queue", URL: "/console/"}, {Key: "nav.dashboard", URL: "/console/dashboard"}}
 	if u.admin() {
-		nav = append(nav, web.NavItem{Key: "nav.mediators", URL: "/console/admin/mediators"}, web.NavItem{Key: "nav.audit", URL: "/console/admin/audit"})
+		nav = append(nav, web.NavItem{Key: "nav.mediators", URL: "/console/admin/mediators"})
+		if c.letters != nil {
+			nav = append(nav, web.NavItem{Key: "nav.letters", URL: "/console/admin/letters"})
+		}
+		nav = append(nav, web.NavItem{Key: "nav.audit", URL: "/console/admin/audit"})
 	}
 	return &web.Page{Title: title, Nav: nav, Active: active, User: u.name, SignOut: "/console/signout", Data: data}
 }

@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/letter"
 	"github.com/laborbot/laborbot/web"
 )
 
@@ -63,6 +65,11 @@ type Options struct {
 	Messenger WorkerMessenger
 	Fetch     Fetcher
 	Assets    *web.Assets
+	// Letters drafts and issues the union's letters (nil: no letters).
+	Letters *letter.Service
+	// KB is the knowledge base's administration (nil: no knowledge-base
+	// pages).
+	KB *knowledge.Admin
 	// Idle is how long a session lasts without a request (0: DefaultIdle).
 	Idle time.Duration
 	// Names are display names of users by id (e.g. from Telegram), shown
@@ -81,6 +88,8 @@ type Console struct {
 	sessions  web.SessionStore
 	messenger WorkerMessenger
 	fetch     Fetcher
+	letters   *letter.Service
+	kb        *knowledge.Admin
 	idle      time.Duration
 	names     func(ctx context.Context, userID int64) string
 	now       func() time.Time
@@ -99,7 +108,7 @@ func New(o Options) (*Console, error) {
 		return nil, errors.New("console: Service, Sessions and Assets are required")
 	}
 	c := &Console{base: u, secure: u.Scheme == "https", svc: o.Service, sessions: o.Sessions, messenger: o.Messenger,
-		fetch: o.Fetch, idle: o.Idle, names: o.Names, now: o.Now, log: o.Logger}
+		fetch: o.Fetch, letters: o.Letters, kb: o.KB, idle: o.Idle, names: o.Names, now: o.Now, log: o.Logger}
 	if c.idle <= 0 {
 		c.idle = DefaultIdle
 	}
@@ -146,6 +155,10 @@ func (c *Console) routes() http.Handler {
 	staff("GET /console/t/{n}/timeline", c.timelineFragment)
 	staff("GET /console/t/{n}/evidence/{i}", c.evidence)
 	staff("POST /console/t/{n}/{action}", c.ticketAction)
+	staff("GET /console/t/{n}/letter/{kind}", c.letterDraft)
+	staff("POST /console/t/{n}/letter/{kind}", c.letterIssue)
+	staff("GET /console/t/{n}/letters/{id}", c.letterView)
+	staff("GET /console/t/{n}/letters/{id}/{format}", c.letterFile)
 	staff("GET /console/dashboard", c.dashboardPage)
 	staff("GET /console/dashboard.csv", c.dashboardExport)
 	staff("GET /console/dashboard.json", c.dashboardExport)
@@ -155,6 +168,9 @@ func (c *Console) routes() http.Handler {
 	admin("POST /console/admin/mediators", c.addMediator)
 	admin("POST /console/admin/mediators/{id}/remove", c.removeMediator)
 	admin("GET /console/admin/audit", c.auditPage)
+	admin("GET /console/admin/letters", c.letterSettings)
+	admin("POST /console/admin/letters/letterhead", c.saveLetterhead)
+	admin("POST /console/admin/letters/{kind}", c.saveTemplate)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.render.Error(w, r, http.StatusNotFound, "")
 	})
@@ -170,6 +186,7 @@ func (c *Console) funcs() template.FuncMap {
 	return template.FuncMap{
 		"stateLabel": func(s intake.State, lang string) string { return s.Label(lang) },
 		"typeLabel":  func(d intake.DisputeType, lang string) string { return d.Label(lang) },
+		"kindLabel":  func(k letter.Kind, lang string) string { return k.Label(lang) },
 		"money":      func(m interface{ String() string }) string { return m.String() },
 		"day": func(t time.Time) string {
 			if t.IsZero() {

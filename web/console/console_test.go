@@ -24,6 +24,8 @@ import (
 	"github.com/laborbot/laborbot/bolt"
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/letter"
 	"github.com/laborbot/laborbot/redis"
 	"github.com/laborbot/laborbot/web"
 	"github.com/laborbot/laborbot/web/browsertest"
@@ -49,6 +51,8 @@ const (
 type store interface {
 	intake.Store
 	web.SessionStore
+	letter.Store
+	knowledge.Store
 }
 
 func openBolt(t testing.TB) store {
@@ -173,7 +177,11 @@ func newEnv(t testing.TB, open func(testing.TB) store) *env {
 		t.Fatal(err)
 	}
 	msgs := &messenger{svc: svc}
-	con, err := console.New(console.Options{BaseURL: "https://union.example.org", Service: svc, Sessions: s, Messenger: msgs,
+	letters, err := letter.NewService(letter.Options{Store: s, Tickets: svc, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	con, err := console.New(console.Options{BaseURL: "https://union.example.org", Service: svc, Sessions: s, Messenger: msgs, Letters: letters,
 		Assets: assets, Now: c.Now, Idle: time.Hour,
 		Fetch: func(ctx context.Context, fileID string) ([]byte, error) { return samplePNG(), nil }})
 	if err != nil {

@@ -177,8 +177,11 @@ func TestNoMissingTexts(t *testing.T) {
 	ad := e.signedIn(admin)
 	ad.post("/console/t/1/claim", nil)
 	ad.post("/console/t/1/message", url.Values{"text": {"x"}})
+	ad.post("/console/admin/letters/letterhead", url.Values{"name": {"某某区总工会"}})
+	ad.post("/console/t/1/letter/opinion", url.Values{"title": {"意见书"}, "recipient": {"某公司"}, "body": {"正文"}})
 	for _, lang := range []string{"zh", "en"} {
-		for _, p := range []string{"/console/", "/console/t/1", "/console/dashboard", "/console/admin/mediators", "/console/admin/audit", "/console/nope"} {
+		for _, p := range []string{"/console/", "/console/t/1", "/console/dashboard", "/console/admin/mediators", "/console/admin/audit", "/console/nope",
+			"/console/t/1/letter/opinion", "/console/t/1/letters/1", "/console/admin/letters"} {
 			req, _ := http.NewRequest("GET", e.srv.URL+p, nil)
 			req.AddCookie(ad.cookies[0])
 			req.Header.Set("Accept-Language", lang)
@@ -190,7 +193,7 @@ func TestNoMissingTexts(t *testing.T) {
 			n, _ := ioReadFull(resp.Body, b)
 			resp.Body.Close()
 			body := string(b[:n])
-			for _, key := range []string{"[nav.", "[queue.", "[ticket.", "[act.", "[dash.", "[col.", "[action.", "[state.", "[view.", "[mediators.", "[audit.", "[error.", "[calc."} {
+			for _, key := range []string{"[nav.", "[queue.", "[ticket.", "[act.", "[dash.", "[col.", "[action.", "[state.", "[view.", "[mediators.", "[audit.", "[error.", "[calc.", "[letter", "[settings."} {
 				if strings.Contains(body, key) {
 					i := strings.Index(body, key)
 					t.Errorf("%s in %s: unknown text %s", p, lang, body[i:min(len(body), i+30)])

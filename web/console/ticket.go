@@ -32,6 +32,7 @@ type ticketData struct {
 	// Result how a referral ended.
 	Deadline string
 	Result   string
+	Letters  lettersSection
 }
 
 type eventView struct {
@@ -109,6 +110,7 @@ func (c *Console) ticketData(r *http.Request, u *user) (ticketData, error) {
 		}
 	}
 	d.Calcs = calcsFor(t, c.now(), web.Lang(r))
+	d.Letters = c.lettersFor(r, u, t, d.Full)
 	if len(t.Linked) > 0 {
 		// The most recent few; the queue lists them all.
 		page, err := c.svc.Queue(ctx, u.UserID, intake.QueueQuery{View: intake.ViewAll, Employer: t.Employer, PerPage: maxLinked + 1})
