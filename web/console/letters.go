@@ -23,10 +23,10 @@ import (
 
 // lettersSection is what the ticket page shows of letters.
 type lettersSection struct {
-	On      bool
+	On       bool
 	CanIssue bool
-	Kinds   []letter.Kind
-	Issued  []letter.Letter
+	Kinds    []letter.Kind
+	Issued   []letter.Letter
 }
 
 func (c *Console) lettersFor(r *http.Request, u *user, t intake.Ticket, full bool) lettersSection {
