@@ -75,7 +75,7 @@ var basisByType = map[intake.DisputeType][]knowledge.Citation{
 	intake.TypeOvertime:        {{Law: "劳动法", Article: 41}, {Law: "劳动法", Article: 44}, {Law: "劳动合同法", Article: 31}},
 	intake.TypeSocialInsurance: {{Law: "社会保险法", Article: 58}, {Law: "社会保险法", Article: 60}},
 	intake.TypeWorkInjury:      {{Law: "工伤保险条例", Article: 17}, {Law: "工伤保险条例", Article: 62}},
-	intake.TypeDismissal:       {{Law: "劳动合同法", Article: 43}, {Law: "劳动合同法", Article: 46}, {Law: "劳动合同法", Article: 47}, {Law: "劳动合同法", Article: 87}},
+	intake.TypeDismissal:       {{Law: "劳动合同法", Article: 43}, {Law: "劳动合同法", Article: 47}, {Law: "劳动合同法", Article: 87}},
 	intake.TypeContract:        {{Law: "劳动合同法", Article: 10}, {Law: "劳动合同法", Article: 82}},
 }
 
@@ -295,13 +295,23 @@ func values(f Facts, u Union, t Template, day time.Time) map[string]string {
 	return v
 }
 
+// formalTypes name the dispute types as a letter does (the labels workers
+// see are shorter and plainer).
+var formalTypes = map[intake.DisputeType]string{
+	intake.TypeUnpaidWages:     "拖欠工资",
+	intake.TypeOvertime:        "加班及加班费",
+	intake.TypeSocialInsurance: "社会保险",
+	intake.TypeWorkInjury:      "工伤保险待遇",
+	intake.TypeDismissal:       "解除劳动合同及经济补偿",
+	intake.TypeContract:        "劳动合同的订立和履行",
+}
+
 func typesText(ts []intake.DisputeType) string {
 	var parts []string
 	for _, t := range ts {
-		if t == intake.TypeOther {
-			continue
+		if name, ok := formalTypes[t]; ok {
+			parts = append(parts, name)
 		}
-		parts = append(parts, t.Label("zh"))
 	}
 	if len(parts) == 0 {
 		return "劳动权益"

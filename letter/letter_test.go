@@ -171,7 +171,7 @@ func testDraftAndIssue(t *testing.T, laws *knowledge.Statutes) {
 	if d.Recipient != employer || len(d.Facts.Workers) != 2 || d.Facts.Claimed != calc.Yuan(25500) {
 		t.Errorf("draft facts: recipient %q, workers %d, claimed %v", d.Recipient, len(d.Facts.Workers), d.Facts.Claimed)
 	}
-	for _, want := range []string{"2名职工", "拖欠工资、加班费、辞退/经济补偿", "职工甲：2022年3月1日入职，2026年4月30日离职", "职工乙：2024年7月1日入职，现仍在职",
+	for _, want := range []string{"2名职工", "拖欠工资、加班及加班费、解除劳动合同及经济补偿", "职工甲：2022年3月1日入职，2026年4月30日离职", "职工乙：2024年7月1日入职，现仍在职",
 		"主张的金额合计25,500.00元", "应当支付经济补偿的情形，按《中华人民共和国劳动合同法》第四十七条测算，职工甲的经济补偿参考数额为27,000.00元", "《中华人民共和国劳动法》第五十条", "《中华人民共和国劳动合同法》第四十七条", "15日内"} {
 		if !strings.Contains(d.Body, want) {
 			t.Errorf("the draft lacks %q:\n%s", want, d.Body)

@@ -11,7 +11,9 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/signintech/gopdf"
 
@@ -115,7 +117,7 @@ func (w *writer) centered(text string, size, lead float64) error {
 	if err := w.font(size); err != nil {
 		return err
 	}
-	lines, err := w.pdf.SplitText(text, textW)
+	lines, err := w.split(text)
 	if err != nil {
 		return err
 	}
@@ -137,7 +139,7 @@ func (w *writer) paragraph(text, indent string, size, lead float64, right bool) 
 	if err := w.font(size); err != nil {
 		return err
 	}
-	lines, err := w.pdf.SplitText(indent+text, textW)
+	lines, err := w.split(indent + text)
 	if err != nil {
 		return err
 	}
@@ -212,4 +214,71 @@ func (w *writer) letter(d letter.Document) error {
 		}
 	}
 	return nil
+}
+
+// Line breaking as Chinese typesetting does it: a line may break between
+// any two Chinese characters, but not inside a run of Latin letters and
+// digits (18,000.00 stays whole), a closing mark (，。）” …) never starts a
+// line (it hangs in the margin instead) and an opening mark (（“《) never
+// ends one.
+const (
+	closing = "，。、；：？！）》」』”’〕】,.;:?!)%"
+	opening = "（《「『“‘〔【("
+)
+
+// tokens splits text into what a line break may not cut.
+func tokens(text string) []string {
+	var out []string
+	var run []rune
+	flush := func() {
+		if len(run) > 0 {
+			out = append(out, string(run))
+			run = run[:0]
+		}
+	}
+	for _, r := range text {
+		latin := r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(",.%-/:@+", r))
+		if latin {
+			run = append(run, r)
+			continue
+		}
+		flush()
+		out = append(out, string(r))
+	}
+	flush()
+	return out
+}
+
+// split breaks text into lines of the text width in the current font.
+func (w *writer) split(text string) ([]string, error) {
+	var lines []string
+	var cur []string
+	width := 0.0
+	for _, tok := range tokens(text) {
+		tw, err := w.pdf.MeasureTextWidth(tok)
+		if err != nil {
+			return nil, err
+		}
+		hang := len([]rune(tok)) == 1 && strings.Contains(closing, tok)
+		if width+tw > textW && len(cur) > 0 && !hang {
+			// An opening mark moves down with what it opens.
+			var carry []string
+			for len(cur) > 1 && strings.Contains(opening, cur[len(cur)-1]) {
+				carry = append([]string{cur[len(cur)-1]}, carry...)
+				cur = cur[:len(cur)-1]
+			}
+			lines = append(lines, strings.Join(cur, ""))
+			cur, width = carry, 0
+			for _, c := range carry {
+				cw, _ := w.pdf.MeasureTextWidth(c)
+				width += cw
+			}
+		}
+		cur = append(cur, tok)
+		width += tw
+	}
+	if len(cur) > 0 {
+		lines = append(lines, strings.Join(cur, ""))
+	}
+	return lines, nil
 }

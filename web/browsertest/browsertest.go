@@ -316,6 +316,13 @@ func (tab *Tab) Fill(selector, value string) {
 	tab.Do(chromedp.SetValue(chromedp.CSS(selector), value, chromedp.NodeReady))
 }
 
+// Value returns the value of the input, textarea or select matching the
+// selector (what the user typed or the page filled in).
+func (tab *Tab) Value(selector string) string {
+	tab.t.Helper()
+	return Run(tab, chromedp.Value(chromedp.CSS(selector), chromedp.NodeReady))
+}
+
 // Text returns the visible text of the first element matching the
 // selector.
 func (tab *Tab) Text(selector string) string {
@@ -364,8 +371,11 @@ func (tab *Tab) Download(selector string) (string, []byte) {
 	begin := chromedp.Events(ctx, browser.DownloadWillBegin)
 	progress := chromedp.Events(ctx, browser.DownloadProgress)
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		// The tab has a browser context of its own: downloads are
+		// allowed there.
 		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true),
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
 		return err
 	}), chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
 	if err != nil {
