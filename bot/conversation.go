@@ -308,7 +308,7 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		if err := out.Ack(ctx, ""); err != nil {
 			return err
 		}
-		return out.Send(ctx, Reply{Text: entryText(e), Buttons: feedbackButtons(e.ID, e.Lang)})
+		return out.Send(ctx, EntryReply(e))
 	case "calc":
 		if arg == "cancel" {
 			if err := out.Ack(ctx, ""); err != nil {
@@ -358,6 +358,13 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 	// Unknown or stale data (an old button, a forged callback): say so and
 	// do nothing else.
 	return out.Ack(ctx, texts.expired.in(lang))
+}
+
+// EntryReply is an entry as the conversation shows it to a worker (from a
+// topic's list; a retrieval answer has the same text), with its
+// feedback buttons. The web console's preview renders it.
+func EntryReply(e knowledge.Entry) Reply {
+	return Reply{Text: entryText(e), Buttons: feedbackButtons(e.ID, e.Lang)}
 }
 
 // entryText shows an entry as the retrieval answer shows it.

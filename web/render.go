@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -313,6 +314,20 @@ func (r *Renderer) Deny() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.Error(w, req, http.StatusForbidden, "")
 	})
+}
+
+// FragmentTo renders one template of a page without the layout into w
+// (for HTML sent inside JSON).
+func (r *Renderer) FragmentTo(w io.Writer, req *http.Request, name, tmpl string, p *Page) error {
+	if p == nil {
+		p = &Page{}
+	}
+	p.Lang = Lang(req)
+	t, ok := r.pages[p.Lang][name]
+	if !ok {
+		return fmt.Errorf("web: no such page template %q", name)
+	}
+	return t.ExecuteTemplate(w, tmpl, p)
 }
 
 // Fragment writes one template of a page without the layout (for a part

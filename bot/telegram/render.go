@@ -8,6 +8,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 
+	"github.com/laborbot/laborbot/bot"
 	"github.com/laborbot/laborbot/markdown"
 )
 
@@ -34,6 +35,17 @@ func RenderHTML(md string) []string {
 		}
 	}
 	return blocks
+}
+
+// MessagesHTML is a reply as the messages Telegram shows: its text
+// rendered to Telegram HTML and split below the length limit (the buttons
+// go under the last one). The web console previews entries with it.
+func MessagesHTML(rep bot.Reply) []string {
+	parts := SplitHTML(RenderHTML(rep.Text))
+	if len(parts) == 0 {
+		parts = []string{html.EscapeString(rep.Text)}
+	}
+	return parts
 }
 
 // SplitHTML packs rendered blocks into messages of at most splitAt UTF-16

@@ -186,10 +186,7 @@ func (t *Transport) deliver(ctx context.Context, chatID int64, rep bot.Reply) er
 
 func (t *Transport) deliverN(ctx context.Context, chatID int64, rep bot.Reply, retries int) error {
 	r := &responder{t: t, chatID: chatID, private: chatID > 0, retries: retries}
-	parts := SplitHTML(RenderHTML(rep.Text))
-	if len(parts) == 0 {
-		parts = []string{html.EscapeString(rep.Text)}
-	}
+	parts := MessagesHTML(rep)
 	for i, part := range parts {
 		var markup models.ReplyMarkup
 		if i == len(parts)-1 {
@@ -358,10 +355,7 @@ func (s *editStream) Finish(ctx context.Context, rep bot.Reply) error {
 	if s.msgID == 0 {
 		return s.r.Send(ctx, rep)
 	}
-	parts := SplitHTML(RenderHTML(rep.Text))
-	if len(parts) == 0 {
-		parts = []string{html.EscapeString(rep.Text)}
-	}
+	parts := MessagesHTML(rep)
 	markup := keyboard(rep.Buttons)
 	first := markup
 	if len(parts) > 1 {

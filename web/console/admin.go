@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/web"
 )
 
@@ -85,6 +86,7 @@ type auditData struct {
 	Action  string
 	Actions []intake.Action
 	Next    string
+	KBOn    bool
 }
 
 type auditRow struct {
@@ -92,8 +94,46 @@ type auditRow struct {
 	Name string
 }
 
+// kbAuditRow is a change to the knowledge base, from knowledge.Admin's own
+// trail.
+type kbAuditRow struct {
+	knowledge.AuditRecord
+	Who string
+}
+
+type kbAuditData struct {
+	Records []kbAuditRow
+	KBOn    bool
+}
+
+// kbAuditPage is the audit page's second tab: the knowledge base's trail
+// (every publish, rollback, disable, draft, statute and gap change, by
+// whom and when: from the bot, the console and laborbot kb).
+func (c *Console) kbAuditPage(w http.ResponseWriter, r *http.Request, u *user) {
+	ctx := r.Context()
+	actor, err := c.kbActor(ctx, u)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	recs, err := c.kb.Audit(ctx, actor, 200)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d := kbAuditData{KBOn: true}
+	for _, rec := range recs {
+		d.Records = append(d.Records, kbAuditRow{AuditRecord: rec, Who: c.actorName(ctx, rec.Actor)})
+	}
+	c.render.Render(w, r, http.StatusOK, "kbaudit", c.page(r, u, "nav.audit", "nav.audit", d))
+}
+
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, u *user) {
 	v := r.URL.Query()
+	if v.Get("log") == "kb" && c.kb != nil {
+		c.kbAuditPage(w, r, u)
+		return
+	}
 	f := intake.AuditFilter{Action: intake.Action(v.Get("action")), Before: v.Get("before"), Limit: 50}
 	f.UserID, _ = strconv.ParseInt(strings.TrimSpace(v.Get("user")), 10, 64)
 	f.Ticket, _ = intake.ParseTicketNumber(v.Get("ticket"))
@@ -106,7 +146,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, u *user) {
 		c.fail(w, r, err)
 		return
 	}
-	d := auditData{User: v.Get("user"), Ticket: v.Get("ticket"), Action: v.Get("action"),
+	d := auditData{KBOn: c.kb != nil, User: v.Get("user"), Ticket: v.Get("ticket"), Action: v.Get("action"),
 		Actions: []intake.Action{intake.ActionSignIn, intake.ActionSignOut, intake.ActionClaim, intake.ActionTransition, intake.ActionNote,
 			intake.ActionMessage, intake.ActionRequestEvidence, intake.ActionOutcome, intake.ActionRefer, intake.ActionClose,
 			intake.ActionViewEvidence, intake.ActionExport, intake.ActionManageMediators, intake.ActionLetter, intake.ActionLetterSettings}}

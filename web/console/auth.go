@@ -215,6 +215,9 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 // nav is the header menu for u.
 func (c *Console) page(r *http.Request, u *user, title, active string, data any) *web.Page {
 	nav := []web.NavItem{{Key: "nav.queue", URL: "/console/"}, {Key: "nav.dashboard", URL: "/console/dashboard"}}
+	if c.kb != nil {
+		nav = append(nav, web.NavItem{Key: "nav.kb", URL: "/console/kb/"})
+	}
 	if u.admin() {
 		nav = append(nav, web.NavItem{Key: "nav.mediators", URL: "/console/admin/mediators"})
 		if c.letters != nil {

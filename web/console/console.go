@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,6 +71,9 @@ type Options struct {
 	// KB is the knowledge base's administration (nil: no knowledge-base
 	// pages).
 	KB *knowledge.Admin
+	// KBRole is the user's role in the knowledge base: the bot's mapping
+	// from intake's roles (nil: no access).
+	KBRole func(ctx context.Context, userID int64) (knowledge.Role, error)
 	// Idle is how long a session lasts without a request (0: DefaultIdle).
 	Idle time.Duration
 	// Names are display names of users by id (e.g. from Telegram), shown
@@ -90,6 +94,7 @@ type Console struct {
 	fetch     Fetcher
 	letters   *letter.Service
 	kb        *knowledge.Admin
+	kbRole    func(ctx context.Context, userID int64) (knowledge.Role, error)
 	idle      time.Duration
 	names     func(ctx context.Context, userID int64) string
 	now       func() time.Time
@@ -108,7 +113,7 @@ func New(o Options) (*Console, error) {
 		return nil, errors.New("console: Service, Sessions and Assets are required")
 	}
 	c := &Console{base: u, secure: u.Scheme == "https", svc: o.Service, sessions: o.Sessions, messenger: o.Messenger,
-		fetch: o.Fetch, letters: o.Letters, kb: o.KB, idle: o.Idle, names: o.Names, now: o.Now, log: o.Logger}
+		fetch: o.Fetch, letters: o.Letters, kb: o.KB, kbRole: o.KBRole, idle: o.Idle, names: o.Names, now: o.Now, log: o.Logger}
 	if c.idle <= 0 {
 		c.idle = DefaultIdle
 	}
@@ -167,6 +172,23 @@ func (c *Console) routes() http.Handler {
 	admin("GET /console/admin/mediators", c.mediatorsPage)
 	admin("POST /console/admin/mediators", c.addMediator)
 	admin("POST /console/admin/mediators/{id}/remove", c.removeMediator)
+	staff("GET /console/kb/{$}", c.kbList)
+	staff("GET /console/kb/new", c.kbNew)
+	staff("POST /console/kb/check", c.kbCheck)
+	staff("POST /console/kb/save", c.kbSave)
+	staff("GET /console/kb/e/{id}", c.kbEntry)
+	staff("GET /console/kb/e/{id}/edit", c.kbEdit)
+	staff("GET /console/kb/e/{id}/history", c.kbHistory)
+	admin("POST /console/kb/e/{id}/rollback", c.kbRollback)
+	admin("POST /console/kb/e/{id}/{op}", c.kbDisable)
+	admin("GET /console/kb/drafts", c.kbDrafts)
+	admin("GET /console/kb/drafts/{n}", c.kbDraft)
+	admin("POST /console/kb/drafts/{n}/reject", c.kbRejectDraft)
+	admin("GET /console/kb/gaps", c.kbGaps)
+	admin("POST /console/kb/gaps/dismiss", c.kbDismissGap)
+	admin("GET /console/kb/statutes", c.kbStatutes)
+	admin("POST /console/kb/statutes", c.kbUploadStatute)
+	admin("POST /console/kb/statutes/{short}/delete", c.kbDeleteStatute)
 	admin("GET /console/admin/audit", c.auditPage)
 	admin("GET /console/admin/letters", c.letterSettings)
 	admin("POST /console/admin/letters/letterhead", c.saveLetterhead)
@@ -178,7 +200,16 @@ func (c *Console) routes() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	_ = cop.AddTrustedOrigin(c.base.Scheme + "://" + c.base.Host)
 	cop.SetDenyHandler(deny)
-	return c.render.Recover(web.LimitBody(web.MaxFormBytes, cop.Handler(mux)))
+	// Forms are small; a statute file is up to knowledge.MaxStatuteFileBytes.
+	limited := web.LimitBody(web.MaxFormBytes, cop.Handler(mux))
+	uploads := web.LimitBody(knowledge.MaxStatuteFileBytes+64<<10, cop.Handler(mux))
+	return c.render.Recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/console/kb/statutes" {
+			uploads.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	}))
 }
 
 // funcs are the console's template functions.
@@ -187,7 +218,39 @@ func (c *Console) funcs() template.FuncMap {
 		"stateLabel": func(s intake.State, lang string) string { return s.Label(lang) },
 		"typeLabel":  func(d intake.DisputeType, lang string) string { return d.Label(lang) },
 		"kindLabel":  func(k letter.Kind, lang string) string { return k.Label(lang) },
-		"money":      func(m interface{ String() string }) string { return m.String() },
+		"join":       strings.Join,
+		"hasPrefix":  strings.HasPrefix,
+		// fp are the problems of a form's fields.
+		"fp": func(d kbEditPage, fields ...string) []knowledge.FieldProblem {
+			var out []knowledge.FieldProblem
+			for _, p := range d.Problems {
+				if slices.Contains(fields, p.Field) {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+		// badCite reports a problem with the i-th citation input.
+		"badCite": func(d kbEditPage, i int) bool {
+			for _, p := range d.Problems {
+				if p.Field == "citations" && p.Line == i+1 {
+					return true
+				}
+			}
+			return false
+		},
+		"topicName": func(id, lang string) string {
+			for _, t := range knowledge.Topics() {
+				if t.ID == id {
+					if lang == "en" {
+						return t.En
+					}
+					return t.Zh
+				}
+			}
+			return id
+		},
+		"money": func(m interface{ String() string }) string { return m.String() },
 		"day": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

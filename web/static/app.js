@@ -33,4 +33,49 @@ document.addEventListener("DOMContentLoaded", function () {
         .catch(function () {});
     }, 15000);
   });
+  // The knowledge-base editor (a form with data-kb-check="URL") is
+  // checked as the admin types: the server answers with the problems by
+  // field and line, and the preview as the worker will see it. Without
+  // this script, "Check and preview" does the same on submit.
+  document.querySelectorAll("form[data-kb-check]").forEach(function (form) {
+    var url = form.getAttribute("data-kb-check");
+    var lineLabel = form.getAttribute("data-line") || "line %d";
+    var citeLabel = form.getAttribute("data-cite") || "citation %d";
+    var timer = null, seq = 0;
+    function show(res) {
+      form.querySelectorAll("[data-field]").forEach(function (el) {
+        var field = el.getAttribute("data-field");
+        var list = el.querySelector(".field-problems");
+        if (!list) { return; }
+        list.textContent = "";
+        res.problems.forEach(function (p) {
+          if (p.field === field || (field === "key" && p.field === "id")) {
+            var li = document.createElement("li");
+            var label = field === "citations" ? citeLabel : lineLabel;
+            li.textContent = (p.line ? label.replace("%d", p.line) + "：" : "") + p.message;
+            list.appendChild(li);
+          }
+        });
+        el.classList.toggle("has-problem", list.children.length > 0);
+      });
+      form.querySelectorAll(".citations input").forEach(function (input, i) {
+        input.classList.toggle("bad", res.problems.some(function (p) { return p.field === "citations" && p.line === i + 1; }));
+      });
+      var summary = document.getElementById("problems");
+      if (summary) { summary.innerHTML = res.summary; }
+      var preview = document.getElementById("kb-preview");
+      if (preview && res.preview) { preview.innerHTML = res.preview; }
+    }
+    function check() {
+      var mine = ++seq;
+      fetch(url, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" },
+        body: new URLSearchParams(new FormData(form)) })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (res) { if (res && mine === seq) { show(res); } })
+        .catch(function () {});
+    }
+    function later(ms) { clearTimeout(timer); timer = setTimeout(check, ms); }
+    form.addEventListener("input", function () { later(400); });
+    form.addEventListener("change", function () { later(100); });
+  });
 });
