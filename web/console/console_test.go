@@ -25,6 +25,7 @@ import (
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/knowledge/content"
 	"github.com/laborbot/laborbot/letter"
 	"github.com/laborbot/laborbot/redis"
 	"github.com/laborbot/laborbot/web"
@@ -149,6 +150,7 @@ func (m *messenger) MessageWorker(ctx context.Context, staffID, number int64, te
 }
 
 type env struct {
+	kb      *knowledge.Admin
 	t       testing.TB
 	store   store
 	svc     *intake.Service
@@ -181,7 +183,25 @@ func newEnv(t testing.TB, open func(testing.TB) store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	builtin, _ := knowledge.LoadEntriesFS(content.Files, nil)
+	kb, err := knowledge.NewAdmin(knowledge.AdminOptions{Store: s, Builtin: builtin, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kbRole := func(ctx context.Context, id int64) (knowledge.Role, error) {
+		p, err := svc.Principal(ctx, id)
+		switch {
+		case err != nil:
+			return knowledge.RoleNone, err
+		case p.Role == intake.RoleAdmin:
+			return knowledge.RoleAdmin, nil
+		case p.Role == intake.RoleMediator:
+			return knowledge.RoleMediator, nil
+		}
+		return knowledge.RoleNone, nil
+	}
 	con, err := console.New(console.Options{BaseURL: "https://union.example.org", Service: svc, Sessions: s, Messenger: msgs, Letters: letters,
+		KB: kb, KBRole: kbRole,
 		Assets: assets, Now: c.Now, Idle: time.Hour,
 		Fetch: func(ctx context.Context, fileID string) ([]byte, error) { return samplePNG(), nil }})
 	if err != nil {
@@ -192,7 +212,7 @@ func newEnv(t testing.TB, open func(testing.TB) store) *env {
 	mux.Handle("/console/", web.Secure(con))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, svc: svc, console: con, srv: srv, clock: c, msgs: msgs}
+	return &env{kb: kb, t: t, store: s, svc: svc, console: con, srv: srv, clock: c, msgs: msgs}
 }
 
 // samplePNG is a small picture of a payslip-like table.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/web/browsertest"
 )
 
@@ -179,9 +180,15 @@ func TestNoMissingTexts(t *testing.T) {
 	ad.post("/console/t/1/message", url.Values{"text": {"x"}})
 	ad.post("/console/admin/letters/letterhead", url.Values{"name": {"某某区总工会"}})
 	ad.post("/console/t/1/letter/opinion", url.Values{"title": {"意见书"}, "recipient": {"某公司"}, "body": {"正文"}})
+	e.kb.RecordGap(context.Background(), "外卖骑手摔伤算工伤吗", "zh", knowledge.GapThumbsDown)
+	e.kb.Suggest(context.Background(), knowledge.Actor{Name: "tg:901", Role: knowledge.RoleMediator}, "x.txt", []byte("请写一条"))
+	e.kb.Disable(context.Background(), knowledge.Actor{Name: "tg:900", Role: knowledge.RoleAdmin}, "union-join-zh")
 	for _, lang := range []string{"zh", "en"} {
 		for _, p := range []string{"/console/", "/console/t/1", "/console/dashboard", "/console/admin/mediators", "/console/admin/audit", "/console/nope",
-			"/console/t/1/letter/opinion", "/console/t/1/letters/1", "/console/admin/letters"} {
+			"/console/t/1/letter/opinion", "/console/t/1/letters/1", "/console/admin/letters",
+			"/console/kb/", "/console/kb/e/union-yihan-liangshu-zh", "/console/kb/e/union-yihan-liangshu-zh/edit",
+			"/console/kb/e/union-yihan-liangshu-zh/history", "/console/kb/new?q=x", "/console/kb/drafts", "/console/kb/gaps",
+			"/console/kb/statutes", "/console/admin/audit?log=kb"} {
 			req, _ := http.NewRequest("GET", e.srv.URL+p, nil)
 			req.AddCookie(ad.cookies[0])
 			req.Header.Set("Accept-Language", lang)
@@ -193,7 +200,7 @@ func TestNoMissingTexts(t *testing.T) {
 			n, _ := ioReadFull(resp.Body, b)
 			resp.Body.Close()
 			body := string(b[:n])
-			for _, key := range []string{"[nav.", "[queue.", "[ticket.", "[act.", "[dash.", "[col.", "[action.", "[state.", "[view.", "[mediators.", "[audit.", "[error.", "[calc.", "[letter", "[settings."} {
+			for _, key := range []string{"[nav.", "[queue.", "[ticket.", "[act.", "[dash.", "[col.", "[action.", "[state.", "[view.", "[mediators.", "[audit.", "[error.", "[calc.", "[letter", "[settings.", "[kb", "[audit."} {
 				if strings.Contains(body, key) {
 					i := strings.Index(body, key)
 					t.Errorf("%s in %s: unknown text %s", p, lang, body[i:min(len(body), i+30)])

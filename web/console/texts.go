@@ -291,6 +291,7 @@ var texts = func() web.Texts {
 		"kb.noproblems":            {"检查通过，可以发布。", "No problems: ready to publish."},
 		"kb.warning":               {"提醒", "Note"},
 		"kb.line":                  {"第 %d 行", "line %d"},
+		"kb.nthcite":               {"第 %d 个引用", "citation %d"},
 		"kb.fixfirst":              {"没有发布：请先修改标出的问题。", "Not published: fix the problems marked first."},
 		"kb.current":               {"当前", "current"},
 		"kb.rollback":              {"回滚到此版本", "Roll back to this"},
