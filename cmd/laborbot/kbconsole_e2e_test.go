@@ -60,12 +60,13 @@ func TestE2EKnowledgeConsole(t *testing.T) {
 			body := admin.Value("#kb-body")
 			// A bad citation is flagged while typing, beside its field.
 			typeInto(admin, "#kb-citation-6", "劳动合同法 300")
-			admin.WaitText(`[data-field="citations"] .field-problems`, "300")
+			admin.WaitText(`[data-field="citations"] .field-problems`, "第 7 个引用：citation \"劳动合同法 300\"")
 			admin.WaitText("#problems", "1")
 			typeInto(admin, "#kb-body", newText+"。\n\n"+body)
 			admin.WaitText("#kb-preview", newText)
 			if backend == "bolt" {
 				admin.Screenshot("kb-editor-desktop")
+				admin.ScreenshotViewport("kb-editor-readme") // docs/kb-editor.png
 			}
 			// Publishing with the problem is refused, without JavaScript's
 			// help too (the server checks again).

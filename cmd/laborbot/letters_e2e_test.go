@@ -123,6 +123,9 @@ func TestE2ELetters(t *testing.T) {
 			admin.Fill("#u-address", "深圳市宝安区某某路1号")
 			admin.Click("#save-letterhead")
 			admin.WaitText(".alert-success", "已保存")
+			if backend == "bolt" {
+				admin.Screenshot("letter-settings-desktop")
+			}
 
 			desk := browser.NewTab(t, browsertest.Desktop())
 			signIn(t, desk, consoleLink(t, r, mediatorID))

@@ -287,7 +287,7 @@ var texts = func() web.Texts {
 		"kb.publish.help":          {"发布后立即生效：所有实例上的机器人马上用新内容回答。每次发布都保留历史版本，可以回滚。", "Publishing takes effect at once on every replica. Every version is kept and can be rolled back to."},
 		"kb.propose.help":          {"管理员会看到你的草稿，审核后发布或退回。", "The admins see your draft and publish or reject it."},
 		"kb.nopreview":             {"填写标题和正文后显示预览。", "The preview shows once there is a title and a body."},
-		"kb.nproblems":             {"有 %d 个问题需要修改，改好后才能发布：", "%d problems to fix before publishing:"},
+		"kb.nproblems":             {"有 %d 个问题需要修改（标在对应栏目下面），改好后才能发布。", "%d problems to fix (marked under their fields) before publishing."},
 		"kb.noproblems":            {"检查通过，可以发布。", "No problems: ready to publish."},
 		"kb.warning":               {"提醒", "Note"},
 		"kb.line":                  {"第 %d 行", "line %d"},

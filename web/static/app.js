@@ -40,7 +40,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form[data-kb-check]").forEach(function (form) {
     var url = form.getAttribute("data-kb-check");
     var lineLabel = form.getAttribute("data-line") || "line %d";
-    var citeLabel = form.getAttribute("data-cite") || "citation %d";
+    var citeLabel = form.getAttribute("data-cite-label") || "citation %d";
     var timer = null, seq = 0;
     function show(res) {
       form.querySelectorAll("[data-field]").forEach(function (el) {
