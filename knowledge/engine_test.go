@@ -21,7 +21,7 @@ var plainEngines sync.Map // bool (withLaws) → *knowledge.Engine
 // shared/laws when withLaws is set.
 func newEngine(t testing.TB, withLaws bool, opts knowledge.Options) *knowledge.Engine {
 	t.Helper()
-	plain := opts.Model == nil && opts.Embedder == nil && opts.LLMTimeout == 0 && opts.MinCoverage == 0
+	plain := opts.Model == nil && opts.Embedder == nil && opts.LLMTimeout == 0 && opts.Decision == nil
 	if plain {
 		if e, ok := plainEngines.Load(withLaws); ok {
 			return e.(*knowledge.Engine)

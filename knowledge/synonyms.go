@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -103,8 +104,21 @@ func ExpandQuery(q string) string {
 			}
 		}
 	}
+	// A worker who gives an age of fifty or more is usually asking about
+	// retirement: the legal age, pensions, work after it.
+	if zhOldAge.MatchString(q) {
+		extra = append(extra, "退休年龄", "退休")
+	}
+	if enOldAge.MatchString(lower) {
+		extra = append(extra, "retirement", "age", "退休年龄")
+	}
 	if len(extra) == 0 {
 		return q
 	}
 	return q + " " + strings.Join(extra, " ")
 }
+
+var (
+	zhOldAge = regexp.MustCompile(`(?:[5-9][0-9]|[五六七八九]十[一二三四五六七八九]?)\s*多?\s*周?岁`)
+	enOldAge = regexp.MustCompile(`\b(?:[5-9][0-9][- ]?years?[- ]old|aged [5-9][0-9]|(?:i am|i'm|he is|she is|he's|she's) [5-9][0-9]\b)`)
+)
