@@ -8,33 +8,49 @@ import (
 	"strings"
 )
 
-// rerankGrid are the question-match weights Calibrate tries.
-var rerankGrid = []float64{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3}
+// rerankGrid and containedGrid are the ranking weights Calibrate tries.
+var (
+	rerankGrid    = []float64{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3}
+	containedGrid = []float64{0, 0.25, 0.5, 1}
+	topicGrid     = []float64{0, 0.25, 0.5}
+)
 
 // CalibrationReport tells how a decision model was fitted.
 type CalibrationReport struct {
 	Items, Own int // calibration questions, entries' own questions
-	// RerankHit1 is, for each weight tried, the share of calibration labor
-	// questions and of own questions whose first entry is right.
-	RerankHit1 map[float64][2]float64
+	// RerankHit1 is, for each pair of weights tried, the share of
+	// calibration labor questions and of own questions whose first entry is
+	// right.
+	RerankHit1 map[[3]float64][2]float64
 	// DomainAccuracy and AnswerAccuracy are the models' accuracies on the
-	// questions they were fitted on.
+	// questions they were fitted on; the CV errors are the cross-validated
+	// errors of the chosen models (balanced for the domain model, cost
+	// weighted for the answer model).
 	DomainAccuracy, AnswerAccuracy float64
+	DomainCVError, AnswerCVError   float64
 }
 
 func (r CalibrationReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "fitted on %d labelled questions and the entries' %d own questions\n", r.Items, r.Own)
-	ws := make([]float64, 0, len(r.RerankHit1))
+	ws := make([][3]float64, 0, len(r.RerankHit1))
 	for w := range r.RerankHit1 {
 		ws = append(ws, w)
 	}
-	sort.Float64s(ws)
+	sort.Slice(ws, func(i, j int) bool {
+		for k := range 3 {
+			if ws[i][k] != ws[j][k] {
+				return ws[i][k] < ws[j][k]
+			}
+		}
+		return false
+	})
 	for _, w := range ws {
 		h := r.RerankHit1[w]
-		fmt.Fprintf(&b, "rerank %.2f: first entry right for %.3f of labelled labor questions, %.3f of own questions\n", w, h[0], h[1])
+		fmt.Fprintf(&b, "rerank match %.2f, contained %.2f, topic %.2f: first entry right for %.3f of labelled labor questions, %.3f of own questions\n", w[0], w[1], w[2], h[0], h[1])
 	}
-	fmt.Fprintf(&b, "accuracy on the fitting questions: domain %.3f, answer %.3f\n", r.DomainAccuracy, r.AnswerAccuracy)
+	fmt.Fprintf(&b, "accuracy on the fitting questions: domain %.3f, answer %.3f; cross-validated error: domain %.3f, answer %.3f\n",
+		r.DomainAccuracy, r.AnswerAccuracy, r.DomainCVError, r.AnswerCVError)
 	return b.String()
 }
 
@@ -93,52 +109,179 @@ func (e *Engine) Calibrate(ctx context.Context, items []EvalItem) (DecisionModel
 		}
 	}
 	rep.Own = len(owns)
-	rep.RerankHit1 = map[float64][2]float64{}
-	bestW, bestScore := 0.0, -1.0
-	for _, w := range rerankGrid {
-		var right, n, ownRight int
-		for _, l := range labelled {
-			if !l.it.InDomain() || len(l.it.Gold)+len(l.it.Acceptable) == 0 {
+	rep.RerankHit1 = map[[3]float64][2]float64{}
+	var bestW [3]float64
+	bestScore := -1.0
+	for _, wt := range topicGrid {
+		for _, wc := range containedGrid {
+			for _, w := range rerankGrid {
+				var right, n, ownRight int
+				for _, l := range labelled {
+					if !l.it.InDomain() || len(l.it.Gold)+len(l.it.Acceptable) == 0 {
+						continue
+					}
+					l.r.orderBy(w, wc, wt)
+					n++
+					if firstUseful(l.r, l.it) {
+						right++
+					}
+				}
+				for _, o := range owns {
+					o.r.orderBy(w, wc, wt)
+					if len(o.r.results) > 0 && lib.entries[o.r.results[0].ID].Key == o.key {
+						ownRight++
+					}
+				}
+				h := [2]float64{ratio(right, n), ratio(ownRight, len(owns))}
+				key := [3]float64{w, wc, wt}
+				rep.RerankHit1[key] = h
+				// Strictly better only: ties keep the smaller weights.
+				if score := h[0] + h[1]; score > bestScore+1e-9 {
+					bestW, bestScore = key, score
+				}
+			}
+		}
+	}
+	m := DecisionModel{Rerank: bestW[0], RerankContained: bestW[1], RerankTopic: bestW[2], ExactMatch: exactMatch}
+	var dom, ans sample
+	labor := 0
+	for _, l := range labelled {
+		l.r.order(&m)
+		s := l.r.signals()
+		dom.add(s.domainFeatures(), l.it.InDomain(), 1)
+		if l.it.InDomain() {
+			labor++
+			ans.add(s.answerFeatures(), l.it.Expected() == OutcomeAnswer && firstUseful(l.r, l.it), 1)
+		}
+	}
+	// The entries' own questions choose the ranking weight above but are
+	// not fitted on: they are in the index, so their signals are not those
+	// of a question nobody has seen.
+	// Both mistakes of the domain model cost a worker dearly (a labor
+	// question refused, a divorce answered with a labor entry), so its
+	// classes count equally. The answer model only chooses how an entry is
+	// framed: it keeps the real share of right first entries, and the entry
+	// is given as the answer when the model is confident enough
+	// (answerThreshold). Which signals each model uses, and how strongly the
+	// fit is regularised, is chosen by five-fold cross-validation on the
+	// calibration questions.
+	var domainCV, answerCV float64
+	m.Domain, domainCV = selectModel(dom, domainFeatureSets, true, 0.5, 1)
+	m.Answer, answerCV = selectModel(ans, answerFeatureSets, false, answerThreshold, 3)
+	rep.DomainCVError, rep.AnswerCVError = domainCV, answerCV
+	rep.DomainAccuracy = accuracy(m.Domain, dom.x[:len(labelled)], dom.y[:len(labelled)])
+	rep.AnswerAccuracy = accuracy(m.Answer, ans.x[:labor], ans.y[:labor])
+	m.FittedOn = fmt.Sprintf("%d labelled questions (%d about labor) and %d own questions of the entries", len(labelled), labor, len(owns))
+	return m, rep, nil
+}
+
+// The signal sets model selection chooses from, simplest first (ties go to
+// the simpler).
+var (
+	domainFeatureSets = [][]string{
+		{"labor_words", "other_words"},
+		{"labor_words", "other_words", "match", "coverage"},
+		{"labor_words", "other_words", "match", "coverage", "english"},
+		{"labor_words", "labor_strong", "other_words", "other_strong", "match", "coverage", "english"},
+	}
+	answerFeatureSets = [][]string{
+		{"match", "coverage", "contained"},
+		{"match", "coverage", "contained", "score_gap", "topic_agrees"},
+		{"match", "coverage", "contained", "score_gap", "match_gap", "topic_agrees", "labor_words", "length", "english"},
+	}
+	l2Grid = []float64{0.1, 1, 10}
+)
+
+// selectModel picks the signal set and ridge penalty with the lowest
+// five-fold cross-validated error (for balanced models the mean of the two
+// classes' error rates; otherwise missed positives count 1 and false
+// positives fpCost), then fits it on all the samples. With an embeddings
+// model the vector signal joins every set.
+func selectModel(s sample, sets [][]string, balance bool, threshold, fpCost float64) (Logistic, float64) {
+	hasVector := false
+	for _, x := range s.x {
+		if _, ok := x["vector"]; ok {
+			hasVector = true
+			break
+		}
+	}
+	bestErr := math.Inf(1)
+	var bestSet []string
+	bestL2 := l2
+	for _, set := range sets {
+		if hasVector {
+			set = append(append([]string(nil), set...), "vector")
+		}
+		for _, pen := range l2Grid {
+			if e := crossValidate(s.project(set), balance, threshold, fpCost, pen); e < bestErr-1e-9 {
+				bestErr, bestSet, bestL2 = e, set, pen
+			}
+		}
+	}
+	p := s.project(bestSet)
+	l := fitLogisticL2(p.x, p.y, p.w, balance, bestL2)
+	l.Threshold = threshold
+	return l, bestErr
+}
+
+const folds = 5
+
+func crossValidate(s sample, balance bool, threshold, fpCost, pen float64) float64 {
+	var fn, fp, pos, neg float64
+	for f := 0; f < folds; f++ {
+		var train sample
+		for i := range s.x {
+			if i%folds != f {
+				train.add(s.x[i], s.y[i], s.w[i])
+			}
+		}
+		l := fitLogisticL2(train.x, train.y, train.w, balance, pen)
+		for i := range s.x {
+			if i%folds != f {
 				continue
 			}
-			l.r.order(w)
-			n++
-			if firstUseful(l.r, l.it) {
-				right++
+			yes := l.Prob(s.x[i]) >= threshold
+			if s.y[i] {
+				pos += s.w[i]
+				if !yes {
+					fn += s.w[i]
+				}
+			} else {
+				neg += s.w[i]
+				if yes {
+					fp += s.w[i]
+				}
 			}
 		}
-		for _, o := range owns {
-			o.r.order(w)
-			if len(o.r.results) > 0 && lib.entries[o.r.results[0].ID].Key == o.key {
-				ownRight++
-			}
-		}
-		h := [2]float64{ratio(right, n), ratio(ownRight, len(owns))}
-		rep.RerankHit1[w] = h
-		// Strictly better only: ties keep the smaller weight.
-		if score := h[0] + h[1]; score > bestScore+1e-9 {
-			bestW, bestScore = w, score
-		}
 	}
-	m := DecisionModel{Rerank: bestW}
-	var dx, ax []map[string]float64
-	var dy, ay []bool
-	for _, l := range labelled {
-		l.r.order(bestW)
-		s := l.r.signals()
-		dx = append(dx, s.domainFeatures())
-		dy = append(dy, l.it.InDomain())
-		if l.it.InDomain() {
-			ax = append(ax, s.answerFeatures())
-			ay = append(ay, l.it.Expected() == OutcomeAnswer && firstUseful(l.r, l.it))
-		}
+	if balance {
+		return (fn/math.Max(pos, 1e-9) + fp/math.Max(neg, 1e-9)) / 2
 	}
-	m.Domain = fitLogistic(dx, dy)
-	m.Answer = fitLogistic(ax, ay)
-	rep.DomainAccuracy = accuracy(m.Domain, dx, dy)
-	rep.AnswerAccuracy = accuracy(m.Answer, ax, ay)
-	m.FittedOn = fmt.Sprintf("%d labelled questions (%d about labor) and %d own questions of the entries", len(labelled), len(ax), len(owns))
-	return m, rep, nil
+	return (fn + fpCost*fp) / math.Max(pos+neg, 1e-9)
+}
+
+// project keeps only the named signals.
+func (s sample) project(names []string) sample {
+	out := sample{y: s.y, w: s.w}
+	for _, x := range s.x {
+		px := make(map[string]float64, len(names))
+		for _, k := range names {
+			px[k] = x[k]
+		}
+		out.x = append(out.x, px)
+	}
+	return out
+}
+
+// sample is the data a logistic model is fitted on.
+type sample struct {
+	x []map[string]float64
+	y []bool
+	w []float64
+}
+
+func (s *sample) add(x map[string]float64, y bool, w float64) {
+	s.x, s.y, s.w = append(s.x, x), append(s.y, y), append(s.w, w)
 }
 
 // firstUseful reports whether the first entry of a ranking cites a gold or
@@ -167,14 +310,25 @@ func accuracy(l Logistic, xs []map[string]float64, ys []bool) float64 {
 	return ratio(right, len(xs))
 }
 
+// answerThreshold is the probability that the best entry is right above
+// which it is given as the answer: a wrong entry given as the answer is
+// taken to cost a worker three times what a right one framed as the closest
+// match (with other candidates offered) costs, so the entry is given as the
+// answer when p > 3/(3+1).
+const answerThreshold = 0.75
+
 // l2 is the ridge penalty of the fit: it keeps weights small where the few
 // labelled questions cannot pin them down.
 const l2 = 1.0
 
 // fitLogistic fits a logistic model by Newton's method with a ridge
-// penalty (not on the bias), each class weighted to count as much as the
-// other. The threshold is 0.5.
-func fitLogistic(xs []map[string]float64, ys []bool) Logistic {
+// penalty (not on the bias), on weighted samples; with balance, each class
+// weighted to count as much as the other. The threshold is 0.5.
+func fitLogistic(xs []map[string]float64, ys []bool, ws []float64, balance bool) Logistic {
+	return fitLogisticL2(xs, ys, ws, balance, l2)
+}
+
+func fitLogisticL2(xs []map[string]float64, ys []bool, ws []float64, balance bool, l2 float64) Logistic {
 	nameSet := map[string]bool{}
 	for _, x := range xs {
 		for k := range x {
@@ -187,16 +341,17 @@ func fitLogistic(xs []map[string]float64, ys []bool) Logistic {
 	}
 	sort.Strings(names)
 	d := len(names) + 1 // the bias is the last
-	var pos int
-	for _, y := range ys {
+	var pos, total float64
+	for i, y := range ys {
+		total += ws[i]
 		if y {
-			pos++
+			pos += ws[i]
 		}
 	}
 	wPos, wNeg := 1.0, 1.0
-	if pos > 0 && pos < len(ys) {
-		wPos = float64(len(ys)) / (2 * float64(pos))
-		wNeg = float64(len(ys)) / (2 * float64(len(ys)-pos))
+	if balance && pos > 0 && pos < total {
+		wPos = total / (2 * pos)
+		wNeg = total / (2 * (total - pos))
 	}
 	row := func(x map[string]float64) []float64 {
 		v := make([]float64, d)
@@ -223,9 +378,9 @@ func fitLogistic(xs []map[string]float64, ys []bool) Logistic {
 				z += beta[j] * v[j]
 			}
 			p := 1 / (1 + math.Exp(-z))
-			w, y := wNeg, 0.0
+			w, y := wNeg*ws[i], 0.0
 			if ys[i] {
-				w, y = wPos, 1
+				w, y = wPos*ws[i], 1
 			}
 			for j := range v {
 				grad[j] += w * (p - y) * v[j]

@@ -127,15 +127,30 @@ func (l Logistic) Prob(x map[string]float64) float64 {
 }
 
 // DecisionModel is the calibrated relevance decision: whether a question is
-// about work at all, and whether the best entry answers it. Rerank is the
-// weight of the question match when ranking entries (score = lexical score
-// / the best lexical score + Rerank × Match).
+// about work at all, and whether the best entry answers it. Rerank,
+// RerankContained and RerankTopic weigh, when ranking entries, the
+// question's match with an entry's own questions, how much of one of them it
+// contains, and whether the entry is about a problem the question names:
+// score = lexical score / the best lexical score + Rerank × Match +
+// RerankContained × Contained + RerankTopic × (1 when it is).
+//
+// ExactMatch is a rule, not a fit: a question that matches one of the best
+// entry's own questions at least this closely (Signals.Match; 1 is word for
+// word) is answered by it. An entry's sample questions are, by definition,
+// questions it answers; the labelled questions have too few such matches
+// for the models to learn it.
 type DecisionModel struct {
-	Domain   Logistic `json:"domain"`
-	Answer   Logistic `json:"answer"`
-	Rerank   float64  `json:"rerank"`
-	FittedOn string   `json:"fitted_on"`
+	Domain          Logistic `json:"domain"`
+	Answer          Logistic `json:"answer"`
+	Rerank          float64  `json:"rerank"`
+	RerankContained float64  `json:"rerank_contained"`
+	RerankTopic     float64  `json:"rerank_topic"`
+	ExactMatch      float64  `json:"exact_match"`
+	FittedOn        string   `json:"fitted_on"`
 }
+
+// exactMatch is the ExactMatch of a calibration.
+const exactMatch = 0.9
 
 //go:embed decision.json
 var builtinDecisionJSON []byte
@@ -164,8 +179,11 @@ func ParseDecisionModel(b []byte) (DecisionModel, error) {
 	if m.Domain.Threshold <= 0 || m.Domain.Threshold >= 1 || m.Answer.Threshold <= 0 || m.Answer.Threshold >= 1 {
 		return m, fmt.Errorf("decision model thresholds must be between 0 and 1")
 	}
-	if m.Rerank < 0 {
+	if m.Rerank < 0 || m.RerankContained < 0 || m.RerankTopic < 0 {
 		return m, fmt.Errorf("decision model rerank weight must not be negative")
+	}
+	if m.ExactMatch < 0 || m.ExactMatch > 1 {
+		return m, fmt.Errorf("decision model exact_match must be between 0 and 1 (0: no rule)")
 	}
 	return m, nil
 }
@@ -184,7 +202,10 @@ func (m DecisionModel) decide(s Signals) Decision {
 	d := Decision{Signals: s}
 	d.PLabor = m.Domain.Prob(s.domainFeatures())
 	d.PAnswer = m.Answer.Prob(s.answerFeatures())
+	exact := m.ExactMatch > 0 && s.Match >= m.ExactMatch
 	switch {
+	case exact:
+		d.Outcome = OutcomeAnswer
 	case d.PLabor < m.Domain.Threshold:
 		d.Outcome = OutcomeOffTopic
 	case d.PAnswer < m.Answer.Threshold:

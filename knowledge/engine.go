@@ -256,7 +256,8 @@ type Result struct {
 	// Contained is the largest share of one of the entry's own questions
 	// found in the question.
 	Contained float64
-	lex       float64 // the lexical (or hybrid) score, scaled to the best
+	lex       float64
+	named     bool // the entry is about a problem the question names // the lexical (or hybrid) score, scaled to the best
 }
 
 // SearchOptions narrow a search.
@@ -288,7 +289,7 @@ func (e *Engine) Search(ctx context.Context, question string, o SearchOptions) (
 	if err != nil {
 		return nil, err
 	}
-	r.order(e.opts.Decision.Rerank)
+	r.order(e.opts.Decision)
 	out := r.results
 	if len(out) > o.K {
 		out = out[:o.K]
@@ -389,16 +390,25 @@ func (e *Engine) rank(ctx context.Context, lib *Library, question, lang string) 
 		p := lib.profiles[res.ID]
 		res.Match, res.Contained = questionMatch(r.q, r.qx, p)
 		res.Coverage = coverageOf(r.q, p)
+		res.named = r.lex.groupWeight[problemOfTopic[res.Topic]] >= 2
 	}
 	return r, nil
 }
 
-// order ranks the results by their lexical score plus w times their
-// question match (only the best rerankDepth have a match, and they already
-// lead by lexical score, so the bonus never lets a deeper one overtake).
-func (r *ranking) order(w float64) {
+// order ranks the results by their lexical score plus the model's
+// re-ranking bonuses (only the best rerankDepth have them, and they already
+// lead by lexical score, so a bonus never lets a deeper one overtake).
+func (r *ranking) order(m *DecisionModel) {
+	r.orderBy(m.Rerank, m.RerankContained, m.RerankTopic)
+}
+
+func (r *ranking) orderBy(w, wc, wt float64) {
 	for i := range r.results {
-		r.results[i].Score = r.results[i].lex + w*r.results[i].Match
+		res := &r.results[i]
+		res.Score = res.lex + w*res.Match + wc*res.Contained
+		if res.named {
+			res.Score += wt
+		}
 	}
 	sortResults(r.results)
 }

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -57,33 +58,61 @@ func (e *Engine) resolve(ctx context.Context, lib *Library, q, lang string) (*re
 	if err != nil {
 		return nil, err
 	}
-	r.order(e.opts.Decision.Rerank)
+	r.order(e.opts.Decision)
 	res := &resolution{ranking: r, decision: e.opts.Decision.decide(r.signals())}
 	if res.decision.Outcome == OutcomeOffTopic || len(r.results) == 0 {
 		return res, nil
 	}
 	res.best = &r.results[0]
-	res.suggestions = suggestionsFor(r, res.decision.Outcome)
+	used := map[string]bool{res.best.ID: true}
+	also, err := e.otherProblems(ctx, lib, r, used)
+	if err != nil {
+		return nil, err
+	}
+	res.suggestions = append(also, moreEntries(r, res.decision.Outcome, len(also) > 0, used)...)
 	return res, nil
 }
 
-// suggestionsFor picks the entries to offer: for each other problem the
-// question mentions (strongly enough), the best-ranked entry about it; then,
-// when the question is only partly covered, the next candidates, or else a
-// couple of related entries.
-func suggestionsFor(r *ranking, outcome Outcome) []Suggestion {
-	best := r.results[0]
-	used := map[string]bool{best.ID: true}
-	var out []Suggestion
-	main := problemOfTopic[best.Topic]
+// otherProblems finds, for a question that raises several problems (unpaid
+// wages, a dismissal and social insurance in one message), an entry for
+// each problem other than the one the best entry answers: the parts of the
+// question that name a problem are searched on their own, so each gets the
+// entry that fits it rather than one that fits the whole.
+func (e *Engine) otherProblems(ctx context.Context, lib *Library, r *ranking, used map[string]bool) ([]Suggestion, error) {
+	main := problemOfTopic[r.results[0].Topic]
+	var problems []string
 	for _, p := range r.lex.groups {
+		if p != main && r.lex.groupWeight[p] >= 2 {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) == 0 {
+		return nil, nil
+	}
+	clauses := splitClauses(r.question)
+	var out []Suggestion
+	for _, p := range problems {
 		if len(out) == maxAlso {
 			break
 		}
-		if p == main || r.lex.groupWeight[p] < 2 {
-			continue
+		var part []string
+		for _, c := range clauses {
+			for _, g := range domainLexicon.signals(c).groups {
+				if g == p {
+					part = append(part, c)
+					break
+				}
+			}
 		}
-		for _, c := range r.results[1:] {
+		if len(part) == 0 || len(part) == len(clauses) {
+			continue // the problem is not a separate part of the question
+		}
+		sub, err := e.rank(ctx, lib, strings.Join(part, "，"), r.lang)
+		if err != nil {
+			return nil, err
+		}
+		sub.order(e.opts.Decision)
+		for _, c := range sub.results {
 			if !used[c.ID] && problemOfTopic[c.Topic] == p {
 				used[c.ID] = true
 				out = append(out, Suggestion{ID: c.ID, Title: c.Title, Kind: SuggestAlso, Problem: p})
@@ -91,32 +120,66 @@ func suggestionsFor(r *ranking, outcome Outcome) []Suggestion {
 			}
 		}
 	}
-	kind, n := SuggestRelated, maxRelated
-	if outcome == OutcomePartial {
-		kind, n = SuggestMaybe, maxMaybe
-	}
-	if len(out) > 0 && outcome == OutcomeAnswer {
-		return out // the other problems say more than related entries
-	}
-	for _, c := range r.results[1:] {
-		if n == 0 {
-			break
-		}
-		if !used[c.ID] && c.Kind == PassageEntry {
-			used[c.ID] = true
-			out = append(out, Suggestion{ID: c.ID, Title: c.Title, Kind: kind})
-			n--
+	return out, nil
+}
+
+// clauseSep splits a question into its parts: sentences and clauses, and in
+// English also "and", "but" and "also".
+var clauseSep = regexp.MustCompile(`[，,。.;；!！?？、\n]+|\s+(?:and|but|also|plus)\s+|还有|而且|另外|并且`)
+
+func splitClauses(q string) []string {
+	var out []string
+	for _, c := range clauseSep.Split(q, -1) {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// partialIntro frames an answer that only partly covers the question.
-func partialIntro(ans *Answer) string {
-	if ans.Outcome != OutcomePartial {
-		return ""
+// moreEntries picks the next candidates to offer: when the question is only
+// partly covered, up to maxMaybe of them ("是不是想问"); when it is answered
+// and raised no other problems, a couple of related entries.
+func moreEntries(r *ranking, outcome Outcome, hasAlso bool, used map[string]bool) []Suggestion {
+	kind, n := SuggestRelated, maxRelated
+	switch {
+	case outcome == OutcomePartial:
+		kind, n = SuggestMaybe, maxMaybe
+	case hasAlso:
+		return nil // the other problems say more than related entries
 	}
-	if ans.Lang == "en" {
+	var out []Suggestion
+	for _, c := range r.results[1:] {
+		if len(out) == n {
+			break
+		}
+		if !used[c.ID] {
+			used[c.ID] = true
+			out = append(out, Suggestion{ID: c.ID, Title: c.Title, Kind: kind})
+		}
+	}
+	return out
+}
+
+// partialIntro frames an answer that only partly covers the question, or
+// that answers one of several problems the question raises.
+func partialIntro(ans *Answer) string {
+	var problem string
+	for _, s := range ans.Suggestions {
+		if s.Kind == SuggestAlso {
+			problem = "also"
+			break
+		}
+	}
+	en := ans.Lang == "en"
+	switch {
+	case problem != "" && en:
+		return "Your question raises several matters. Here is the one I can answer best; the others are below.\n\n"
+	case problem != "":
+		return "你的问题涉及好几件事，下面先回答最相关的一件，其他的见文末。\n\n"
+	case ans.Outcome != OutcomePartial:
+		return ""
+	case en:
 		return "🔎 I found nothing that answers exactly this. This is the closest match; check whether it fits your situation:\n\n"
 	}
 	return "🔎 没有找到正好回答这个问题的内容，下面是最接近的一条，请对照自己的情况看：\n\n"
@@ -185,16 +248,12 @@ func (e *Engine) catalogArticleAnswer(lib *Library, ans *Answer, c Citation) *An
 	citing := lib.entriesCiting(c, ans.Lang)
 	if ans.Lang == "en" {
 		b.WriteString("The text of this article is not loaded here (an administrator can load the statute texts with LAWS_DIR).")
-		if len(citing) > 0 {
-			b.WriteString(" These answers rest on it:")
-		} else {
+		if len(citing) == 0 {
 			b.WriteString(" No answer in the knowledge base rests on it yet; the official text is on the National Database of Laws and Regulations (flk.npc.gov.cn).")
 		}
 	} else {
 		b.WriteString("这里没有载入这一条的原文（管理员可以用 LAWS_DIR 导入法条文本）。")
-		if len(citing) > 0 {
-			b.WriteString("下面这些解答以这一条为依据：")
-		} else {
+		if len(citing) == 0 {
 			b.WriteString("知识库里还没有以这一条为依据的解答；原文可以在国家法律法规数据库（flk.npc.gov.cn）查到。")
 		}
 	}
