@@ -18,10 +18,10 @@ var (
 // CalibrationReport tells how a decision model was fitted.
 type CalibrationReport struct {
 	Items, Own int // calibration questions, entries' own questions
-	// RerankHit1 is, for each pair of weights tried, the share of
-	// calibration labor questions and of own questions whose first entry is
-	// right.
-	RerankHit1 map[[3]float64][2]float64
+	// RerankHit1 is, by language and for each set of ranking weights
+	// tried, the share of calibration labor questions and of own questions
+	// whose first entry is right.
+	RerankHit1 map[string]map[RankWeights][2]float64
 	// DomainAccuracy and AnswerAccuracy are the models' accuracies on the
 	// questions they were fitted on; the CV errors are the cross-validated
 	// errors of the chosen models (balanced for the domain model, cost
@@ -33,21 +33,25 @@ type CalibrationReport struct {
 func (r CalibrationReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "fitted on %d labelled questions and the entries' %d own questions\n", r.Items, r.Own)
-	ws := make([][3]float64, 0, len(r.RerankHit1))
-	for w := range r.RerankHit1 {
-		ws = append(ws, w)
-	}
-	sort.Slice(ws, func(i, j int) bool {
-		for k := range 3 {
-			if ws[i][k] != ws[j][k] {
-				return ws[i][k] < ws[j][k]
-			}
+	for _, lang := range sortedKeys(r.RerankHit1) {
+		ws := make([]RankWeights, 0, len(r.RerankHit1[lang]))
+		for w := range r.RerankHit1[lang] {
+			ws = append(ws, w)
 		}
-		return false
-	})
-	for _, w := range ws {
-		h := r.RerankHit1[w]
-		fmt.Fprintf(&b, "rerank match %.2f, contained %.2f, topic %.2f: first entry right for %.3f of labelled labor questions, %.3f of own questions\n", w[0], w[1], w[2], h[0], h[1])
+		sort.Slice(ws, func(i, j int) bool {
+			a, b := ws[i], ws[j]
+			if a.Topic != b.Topic {
+				return a.Topic < b.Topic
+			}
+			if a.Contained != b.Contained {
+				return a.Contained < b.Contained
+			}
+			return a.Match < b.Match
+		})
+		for _, w := range ws {
+			h := r.RerankHit1[lang][w]
+			fmt.Fprintf(&b, "%s ranking match %.2f, contained %.2f, topic %.2f: first entry right for %.3f of labelled labor questions, %.3f of own questions\n", lang, w.Match, w.Contained, w.Topic, h[0], h[1])
+		}
 	}
 	fmt.Fprintf(&b, "accuracy on the fitting questions: domain %.3f, answer %.3f; cross-validated error: domain %.3f, answer %.3f\n",
 		r.DomainAccuracy, r.AnswerAccuracy, r.DomainCVError, r.AnswerCVError)
@@ -109,40 +113,46 @@ func (e *Engine) Calibrate(ctx context.Context, items []EvalItem) (DecisionModel
 		}
 	}
 	rep.Own = len(owns)
-	rep.RerankHit1 = map[[3]float64][2]float64{}
-	var bestW [3]float64
-	bestScore := -1.0
-	for _, wt := range topicGrid {
-		for _, wc := range containedGrid {
-			for _, w := range rerankGrid {
-				var right, n, ownRight int
-				for _, l := range labelled {
-					if !l.it.InDomain() || len(l.it.Gold)+len(l.it.Acceptable) == 0 {
-						continue
+	rep.RerankHit1 = map[string]map[RankWeights][2]float64{}
+	m := DecisionModel{Ranking: map[string]RankWeights{}, ExactMatch: exactMatch}
+	for _, lang := range []string{"zh", "en"} {
+		rep.RerankHit1[lang] = map[RankWeights][2]float64{}
+		bestScore := -1.0
+		for _, wt := range topicGrid {
+			for _, wc := range containedGrid {
+				for _, wm := range rerankGrid {
+					w := RankWeights{Match: wm, Contained: wc, Topic: wt}
+					var right, n, ownRight, ownN int
+					for _, l := range labelled {
+						if l.it.Lang != lang || !l.it.InDomain() || len(l.it.Gold)+len(l.it.Acceptable) == 0 {
+							continue
+						}
+						l.r.orderBy(w)
+						n++
+						if firstUseful(l.r, l.it) {
+							right++
+						}
 					}
-					l.r.orderBy(w, wc, wt)
-					n++
-					if firstUseful(l.r, l.it) {
-						right++
+					for _, o := range owns {
+						if o.r.lang != lang {
+							continue
+						}
+						o.r.orderBy(w)
+						ownN++
+						if len(o.r.results) > 0 && lib.entries[o.r.results[0].ID].Key == o.key {
+							ownRight++
+						}
 					}
-				}
-				for _, o := range owns {
-					o.r.orderBy(w, wc, wt)
-					if len(o.r.results) > 0 && lib.entries[o.r.results[0].ID].Key == o.key {
-						ownRight++
+					h := [2]float64{ratio(right, n), ratio(ownRight, ownN)}
+					rep.RerankHit1[lang][w] = h
+					// Strictly better only: ties keep the smaller weights.
+					if score := h[0] + h[1]; score > bestScore+1e-9 {
+						m.Ranking[lang], bestScore = w, score
 					}
-				}
-				h := [2]float64{ratio(right, n), ratio(ownRight, len(owns))}
-				key := [3]float64{w, wc, wt}
-				rep.RerankHit1[key] = h
-				// Strictly better only: ties keep the smaller weights.
-				if score := h[0] + h[1]; score > bestScore+1e-9 {
-					bestW, bestScore = key, score
 				}
 			}
 		}
 	}
-	m := DecisionModel{Rerank: bestW[0], RerankContained: bestW[1], RerankTopic: bestW[2], ExactMatch: exactMatch}
 	var dom, ans sample
 	labor := 0
 	for _, l := range labelled {
@@ -176,17 +186,19 @@ func (e *Engine) Calibrate(ctx context.Context, items []EvalItem) (DecisionModel
 }
 
 // The signal sets model selection chooses from, simplest first (ties go to
-// the simpler).
+// the simpler). Every set has the question's language (Chinese is compared
+// in character pairs and English in words, so the same share means a
+// little different in each), and every domain set has the search's own
+// signals besides the lexicon's, so a labor question in words the lexicon
+// lacks is not refused for that alone.
 var (
 	domainFeatureSets = [][]string{
-		{"labor_words", "other_words"},
-		{"labor_words", "other_words", "match", "coverage"},
 		{"labor_words", "other_words", "match", "coverage", "english"},
 		{"labor_words", "labor_strong", "other_words", "other_strong", "match", "coverage", "english"},
 	}
 	answerFeatureSets = [][]string{
-		{"match", "coverage", "contained"},
-		{"match", "coverage", "contained", "score_gap", "topic_agrees"},
+		{"match", "coverage", "contained", "english"},
+		{"match", "coverage", "contained", "score_gap", "topic_agrees", "english"},
 		{"match", "coverage", "contained", "score_gap", "match_gap", "topic_agrees", "labor_words", "length", "english"},
 	}
 	l2Grid = []float64{0.1, 1, 10}

@@ -127,12 +127,8 @@ func (l Logistic) Prob(x map[string]float64) float64 {
 }
 
 // DecisionModel is the calibrated relevance decision: whether a question is
-// about work at all, and whether the best entry answers it. Rerank,
-// RerankContained and RerankTopic weigh, when ranking entries, the
-// question's match with an entry's own questions, how much of one of them it
-// contains, and whether the entry is about a problem the question names:
-// score = lexical score / the best lexical score + Rerank × Match +
-// RerankContained × Contained + RerankTopic × (1 when it is).
+// about work at all, and whether the best entry answers it, and how entries
+// are ranked in each language (Ranking, by "zh" and "en").
 //
 // ExactMatch is a rule, not a fit: a question that matches one of the best
 // entry's own questions at least this closely (Signals.Match; 1 is word for
@@ -140,13 +136,23 @@ func (l Logistic) Prob(x map[string]float64) float64 {
 // questions it answers; the labelled questions have too few such matches
 // for the models to learn it.
 type DecisionModel struct {
-	Domain          Logistic `json:"domain"`
-	Answer          Logistic `json:"answer"`
-	Rerank          float64  `json:"rerank"`
-	RerankContained float64  `json:"rerank_contained"`
-	RerankTopic     float64  `json:"rerank_topic"`
-	ExactMatch      float64  `json:"exact_match"`
-	FittedOn        string   `json:"fitted_on"`
+	Domain     Logistic               `json:"domain"`
+	Answer     Logistic               `json:"answer"`
+	Ranking    map[string]RankWeights `json:"ranking"`
+	ExactMatch float64                `json:"exact_match"`
+	FittedOn   string                 `json:"fitted_on"`
+}
+
+// RankWeights weigh, when ranking entries, the question's match with an
+// entry's own questions, how much of one of them it contains, and whether
+// the entry is about a problem the question names: score = lexical score /
+// the best lexical score + Match × match + Contained × contained + Topic
+// (when it is). Chinese is compared in character pairs, English in words,
+// so each language has its own.
+type RankWeights struct {
+	Match     float64 `json:"match"`
+	Contained float64 `json:"contained"`
+	Topic     float64 `json:"topic"`
 }
 
 // exactMatch is the ExactMatch of a calibration.
@@ -179,8 +185,10 @@ func ParseDecisionModel(b []byte) (DecisionModel, error) {
 	if m.Domain.Threshold <= 0 || m.Domain.Threshold >= 1 || m.Answer.Threshold <= 0 || m.Answer.Threshold >= 1 {
 		return m, fmt.Errorf("decision model thresholds must be between 0 and 1")
 	}
-	if m.Rerank < 0 || m.RerankContained < 0 || m.RerankTopic < 0 {
-		return m, fmt.Errorf("decision model rerank weight must not be negative")
+	for lang, w := range m.Ranking {
+		if w.Match < 0 || w.Contained < 0 || w.Topic < 0 {
+			return m, fmt.Errorf("decision model ranking weights for %s must not be negative", lang)
+		}
 	}
 	if m.ExactMatch < 0 || m.ExactMatch > 1 {
 		return m, fmt.Errorf("decision model exact_match must be between 0 and 1 (0: no rule)")

@@ -399,15 +399,15 @@ func (e *Engine) rank(ctx context.Context, lib *Library, question, lang string) 
 // re-ranking bonuses (only the best rerankDepth have them, and they already
 // lead by lexical score, so a bonus never lets a deeper one overtake).
 func (r *ranking) order(m *DecisionModel) {
-	r.orderBy(m.Rerank, m.RerankContained, m.RerankTopic)
+	r.orderBy(m.Ranking[r.lang])
 }
 
-func (r *ranking) orderBy(w, wc, wt float64) {
+func (r *ranking) orderBy(w RankWeights) {
 	for i := range r.results {
 		res := &r.results[i]
-		res.Score = res.lex + w*res.Match + wc*res.Contained
+		res.Score = res.lex + w.Match*res.Match + w.Contained*res.Contained
 		if res.named {
-			res.Score += wt
+			res.Score += w.Topic
 		}
 	}
 	sortResults(r.results)

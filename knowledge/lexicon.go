@@ -29,9 +29,10 @@ import (
 const lexiconSource = `
 labor wages 2: 卷钱跑 | 老板跑路 | 老板跑了 | 工资里扣 | 从工资里扣 | 扣我工资 | 欠薪 | 拖欠工资 | 欠工资 | 欠我工资 | 工资不发 | 不发工资 | 没发工资 | 工资没发 | 拖工资 | 拖粮 | 出粮 | 工钱 | 血汗钱 | 包工头 | 工头 | 工资条 | 工资卡 | 克扣 | 扣工资 | 最低工资 | 计件 | 拒不支付劳动报酬 | 劳动报酬 | 农民工 | 工资欠条 | 结工资 | 工资保证金 | 停工 | 停产 | 待岗 | 同工同酬
 labor wages 2: 工资 | 薪水 | 薪资 | 底薪 | 提成 | 绩效 | 奖金 | 年终奖 | 欠条 | 工地 | 干活的钱 | 人工费 | 生活费 | 发薪
+labor wages 1.5: 失联 | 联系不上
 labor wages 1: 被罚 | 扣钱 | 罚款 | 欠我 | 不给钱 | 没给钱 | 一分钱 | 结账 | 拖着
 labor hours 2: 加班 | 加班费 | 加斑 | 工时 | 996 | 大小周 | 调休 | 倒班 | 综合工时 | 不定时工作 | 标准工时 | 延长工作时间
-labor hours 1: 夜班 | 休息日 | 双休 | 单休 | 上班时间 | 下班 | 一天干 | 每天干 | 小时班
+labor hours 1: 迟到 | 早退 | 旷工 | 考勤 | 打卡 | 夜班 | 休息日 | 双休 | 单休 | 上班时间 | 下班 | 一天干 | 每天干 | 小时班
 labor leave 2: 年假 | 年休假 | 带薪年休假 | 病假 | 事假 | 婚假 | 丧假 | 医疗期 | 法定节假日 | 法定假日
 labor leave 1: 请几天假 | 几天假 | 假期 | 休假 | 请假 | 休息 | 放假 | 国庆节加班 | 过年加班
 labor contract 2: 扣身份证 | 扣押身份证 | 扣我身份证 | 身份证被扣 | 劳动合同 | 劳动关系 | 试用期 | 转正 | 无固定期限 | 续签 | 调岗 | 降薪 | 员工手册 | 规章制度 | 用人单位 | 劳动者 | 入职 | 合tong
@@ -47,7 +48,7 @@ labor injury 1: 出车 | 因工外出 | 外出办事 | 受伤 | 摔伤 | 砸伤 
 labor women 2: 怀孕 | 孕期 | 产假 | 哺乳 | 产检 | 女职工 | 女工 | 喂奶 | 孕妇 | 性骚扰 | 预产期 | 剖腹产
 labor women 1: 流产 | 生孩子 | 生育
 labor dispatch 2: 劳务派遣 | 派遣 | 外包 | 骑手 | 跑外卖 | 送外卖 | 跑单 | 兼职 | 小时工 | 临时工 | 零工 | 实习 | 暑假工 | 非全日制 | 劳务关系
-labor - 1: 清洁工 | 保洁 | 服务员 | 厨师 | 收银员 | 店员 | 营业员 | 导购 | 前台 | 文员 | 会计 | 出纳 | 销售 | 客服 | 护工 | 月嫂 | 电工 | 焊工 | 电焊 | 木工 | 瓦工 | 钢筋工 | 普工 | 杂工 | 搬运工 | 装卸工 | 配送员 | 外卖员 | 门卫 | 操作工 | 车工 | 司机师傅 | 帮工 | 长工
+labor - 1: 报销 | 差旅 | 辱骂 | 霸凌 | 清洁工 | 保洁 | 服务员 | 厨师 | 收银员 | 店员 | 营业员 | 导购 | 前台 | 文员 | 会计 | 出纳 | 销售 | 客服 | 护工 | 月嫂 | 电工 | 焊工 | 电焊 | 木工 | 瓦工 | 钢筋工 | 普工 | 杂工 | 搬运工 | 装卸工 | 配送员 | 外卖员 | 门卫 | 操作工 | 车工 | 司机师傅 | 帮工 | 长工
 labor dispatch 1: 站点 | 外卖 | 网约车 | 平台 | 快递员 | 保安 | 保姆 | 学徒
 labor noncompete 2: 竞业 | 竞业限制 | 服务期 | 培训费 | 保密协议 | 培训协议
 labor safety 2: 安全帽 | 劳保 | 防护用品 | 高温补贴 | 高温津贴 | 安全隐患 | 危险作业 | 安全生产 | 冒险作业 | 下井
@@ -74,7 +75,7 @@ civil - 0.5: 医院 | 朋友
 criminal - 2: 诈骗 | 被骗 | 盗窃 | 被偷 | 偷了 | 破案 | 打伤 | 轻伤 | 重伤
 criminal - 1.5: 报警 | 派出所 | 坐牢 | 判刑
 criminal - 1: 警察 | 打架 | 缓刑 | 被打
-tax - 2: 个税 | 个人所得税 | 专项附加扣除 | 纳税 | 交税 | 税务 | 偷税 | 漏税 | 发票 | 报税 | 退税
+tax - 2: 工资个税 | 工资交税 | 工资要交税 | 个税 | 个人所得税 | 专项附加扣除 | 纳税 | 交税 | 税务 | 偷税 | 漏税 | 发票 | 报税 | 退税
 immigration - 2: 签证 | 护照 | 出国 | 入境 | 出入境 | 居留 | 绿卡 | 移民 | 旅游签证
 chitchat - 2: 天气 | 笑话 | 电影 | 电视剧 | 你是谁 | 机器人 | 怎么做 | 做菜 | 菜谱 | 股票 | 彩票 | 游戏 | 唱歌 | 旅游 | 火车票 | 高铁票 | 机票 | 好吃 | 好看
 chitchat - 1: 你好 | 谢谢 | 推荐
@@ -85,11 +86,12 @@ finance - 2: 信用卡 | 逾期 | 网贷 | 催收 | 理财
 finance - 1.5: 贷款
 
 labor wages 2: ran away | run away | ran off | run off | subcontractor | general contractor | delivery station | shopping card | unpaid wage | unpaid salary | back pay | wage arrear | minimum wage | piece rate | payslip | pay slip | withheld wage | labour contractor | labor contractor | iou
-labor wages 2: wage | salary | pay | paid | payday
-labor wages 1.5: bonus | commission
+labor wages 2: wage | salary | paid | payday
+labor wages 1: pay
+labor wages 1.5: bonus | commission | disappeared | disappearing | vanished | absconded
 labor wages 1: deduct | deduction | fine | owe | owed
 labor hours 2: overtime | working hours | work hours | shift | 996 | comp time | rest day | day off | days off
-labor hours 1: hours a day | night shift | weekend
+labor hours 1: hours a day | night shift | weekend | late for work | clock in | attendance
 labor leave 2: marriage leave | wedding leave | bereavement leave | funeral leave | marriage and bereavement leave | bereavement | annual leave | sick leave | personal leave | public holiday | paid leave | medical period
 labor leave 1: leave | holiday | vacation
 labor contract 2: collective contract | job agency | recruitment agency | employment agency | job ad | job interview | discrimination | merger | merged | years of service | labor contract | labour contract | employment contract | written contract | probation | handbook | transfer | demote | id card
@@ -106,7 +108,7 @@ labor noncompete 2: non-compete | noncompete | training bond | training fee | co
 labor safety 2: dangerous goods | dangerous work | protective equipment | safety equipment | helmet | heatstroke | unsafe
 labor safety 1: safety | dormitory
 labor - 2: report my boss | report the boss | report my employer | time limit | labor arbitration | labour arbitration | arbitration | labor bureau | labour bureau | labor inspection | union | trade union | collective bargaining | workers congress | employer | employee | worker
-labor - 1: contractor | mediation | hearing | cleaner | waiter | waitress | cook | cashier | clerk | driver | guard | nanny | welder | electrician | carpenter | laborer | labourer | operator | salesperson | boss | factory | job | work | workplace | staff | hr | manager | supervisor | colleague | coworker | shift | workshop | warehouse | construction site
+labor - 1: reimburse | reimbursement | reimbursing | expenses | work trip | business travel | insult | insults | bully | bullying | contractor | mediation | hearing | cleaner | waiter | waitress | cook | cashier | clerk | driver | guard | nanny | welder | electrician | carpenter | laborer | labourer | operator | salesperson | boss | factory | job | work | workplace | staff | hr | manager | supervisor | colleague | coworker | shift | workshop | warehouse | construction site
 labor - 0.5: company | firm | owner
 
 family - 2: divorce | custody | child support | alimony | inheritance | inherit | last will | testament | bride price
@@ -118,14 +120,14 @@ traffic - 1: car | drove | ticket | point | points
 housing - 2: landlord | tenant | apartment | lease | property management
 housing - 1: rent | rented
 housing - 1: leak | flat
-consumer - 2: refund | online shop | gym | membership | used car | customer service
+consumer - 2: refund | online shop | gym | membership | used car | customer service | my package | my parcel | my order
 consumer - 1.5: parcel
 consumer - 1: package
 consumer - 1: shop | store | shopping | sold me | bought | broken phone | phone
 civil - 2: friend owes | lend | lent | borrow | borrowed | loan | neighbor | neighbour | dog bit
 criminal - 2: scam | scammed | fraud | stolen | theft
 criminal - 1.5: police
-tax - 2: income tax | tax return | tax refund
+tax - 2: income tax | tax return | tax refund | tax on a salary | tax on my salary | tax on salary | tax on wages | tax on my wages | salary tax | payroll tax
 tax - 1: tax
 immigration - 2: visa | passport | residence permit | immigration | green card
 chitchat - 2: weather | tell me a joke | a joke | football | good restaurant | recommend a restaurant | movie | film | recipe | stock market | share price | bitcoin | video game

@@ -23,6 +23,7 @@ var welcomeExamples = []struct{ question, key string }{
 // own questions, asked as a worker would type them, are answered (not as a
 // partial match, not refused) with that entry, in Chinese and in English.
 func TestOwnQuestionsAnswerWithOwnEntry(t *testing.T) {
+	t.Parallel()
 	eng := newEngine(t, false, knowledge.Options{})
 	ctx := context.Background()
 	check := func(q, lang, key, what string) bool {

@@ -52,7 +52,7 @@ func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
 				return fmt.Errorf("writing the decision model: %w", err)
 			}
 			fmt.Fprintf(m.Stdout, "decision written to %s\n%s", *calibrate, rep)
-			fmt.Fprintf(m.Stdout, "domain: %s\nanswer: %s\nrerank: match %.2f, contained %.2f, topic %.2f\n\n", model.Domain, model.Answer, model.Rerank, model.RerankContained, model.RerankTopic)
+			fmt.Fprintf(m.Stdout, "domain: %s\nanswer: %s\nranking: %+v\n\n", model.Domain, model.Answer, model.Ranking)
 			// Measure with the model just fitted.
 			if eng, err = buildEngine(ctx, withDecision(cfg, &model), m.Logger); err != nil {
 				return err
