@@ -91,7 +91,7 @@ func (e *Engine) Calibrate(ctx context.Context, items []EvalItem) (DecisionModel
 	}
 	var labelled []ranked
 	for _, it := range calib {
-		r, err := e.rank(ctx, lib, it.Question, it.Lang)
+		r, err := e.rank(ctx, lib, it.Question, it.Lang, rankCandidates, rerankDepth)
 		if err != nil {
 			return DecisionModel{}, rep, err
 		}
@@ -105,7 +105,7 @@ func (e *Engine) Calibrate(ctx context.Context, items []EvalItem) (DecisionModel
 	for _, id := range lib.order {
 		en := lib.entries[id]
 		for _, q := range append([]string{en.Title}, en.Questions...) {
-			r, err := e.rank(ctx, lib, q, en.Lang)
+			r, err := e.rank(ctx, lib, q, en.Lang, rankCandidates, rerankDepth)
 			if err != nil {
 				return DecisionModel{}, rep, err
 			}

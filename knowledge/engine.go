@@ -163,21 +163,20 @@ func (e *Engine) Load(ctx context.Context, entries []Entry, statutes *Statutes) 
 	}
 	// Term statistics and profiles of the entries, for the decision.
 	heads := make(map[string][][]string, len(entries))
+	stems := map[string]string{}
 	for _, id := range lib.order {
 		en := lib.entries[id]
 		hs := [][]string{termize(en.Title)}
 		for _, q := range en.Questions {
 			hs = append(hs, termize(q))
 		}
-		all := map[string]struct{}{}
+		all := make(map[string]struct{}, 512)
 		for _, h := range hs {
 			for _, t := range h {
 				all[t] = struct{}{}
 			}
 		}
-		for _, t := range termize(stripInlineCitations(en.Body)) {
-			all[t] = struct{}{}
-		}
+		eachTerm(stripInlineCitations(en.Body), stems, func(t string) { all[t] = struct{}{} })
 		heads[id] = hs
 		lib.profiles[id] = &entryProfile{all: all}
 		lib.stats.addDoc(all)
@@ -285,7 +284,7 @@ func (e *Engine) Search(ctx context.Context, question string, o SearchOptions) (
 	if lang == "" {
 		lang = DetectLang(question)
 	}
-	r, err := e.rank(ctx, lib, question, lang)
+	r, err := e.rank(ctx, lib, question, lang, rankCandidates, rerankDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -308,10 +307,13 @@ func (e *Engine) Search(ctx context.Context, question string, o SearchOptions) (
 
 // rankCandidates is how many entries the lexical search proposes, and
 // rerankDepth how many of the best of them are compared with the
-// question's own words (questionMatch) to be re-ranked.
+// question's own words (questionMatch) to be re-ranked. The search of one
+// part of a question for its problem (otherProblems) looks less deep.
 const (
 	rankCandidates = 40
 	rerankDepth    = 20
+	partCandidates = 20
+	partDepth      = 10
 )
 
 // ranking is one question ranked against the entries.
@@ -331,7 +333,7 @@ type ranking struct {
 // the asker's language preferred; for the best rerankDepth it also measures
 // how closely the question matches each entry's own questions. order then
 // ranks them.
-func (e *Engine) rank(ctx context.Context, lib *Library, question, lang string) (*ranking, error) {
+func (e *Engine) rank(ctx context.Context, lib *Library, question, lang string, candidates, depth int) (*ranking, error) {
 	r := &ranking{question: question, lang: lang, expanded: ExpandQuery(question)}
 	terms := termize(question)
 	r.q = lib.stats.bagOf(terms)
@@ -340,7 +342,7 @@ func (e *Engine) rank(ctx context.Context, lib *Library, question, lang string) 
 		r.qx[t] = struct{}{}
 	}
 	r.lex = domainLexicon.signals(question)
-	hits, err := lib.index.Search(ctx, r.expanded, rankCandidates)
+	hits, err := lib.index.Search(ctx, r.expanded, candidates)
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +385,7 @@ func (e *Engine) rank(ctx context.Context, lib *Library, question, lang string) 
 	}
 	sortResults(r.results)
 	for i := range r.results {
-		if i == rerankDepth {
+		if i == depth {
 			break
 		}
 		res := &r.results[i]

@@ -54,7 +54,7 @@ const (
 // resolve ranks the entries for a question and decides the outcome. It
 // never calls a model.
 func (e *Engine) resolve(ctx context.Context, lib *Library, q, lang string) (*resolution, error) {
-	r, err := e.rank(ctx, lib, q, lang)
+	r, err := e.rank(ctx, lib, q, lang, rankCandidates, rerankDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (e *Engine) otherProblems(ctx context.Context, lib *Library, r *ranking, us
 		if len(part) == 0 || len(part) == len(clauses) {
 			continue // the problem is not a separate part of the question
 		}
-		sub, err := e.rank(ctx, lib, strings.Join(part, "，"), r.lang)
+		sub, err := e.rank(ctx, lib, strings.Join(part, "，"), r.lang, partCandidates, partDepth)
 		if err != nil {
 			return nil, err
 		}

@@ -13,15 +13,22 @@ import (
 // English words lower-cased and stemmed without stop words, and numbers.
 // The result has no duplicates, in order of first appearance.
 func termize(s string) []string {
-	s = strings.ToLower(s)
 	var terms []string
 	seen := map[string]bool{}
-	add := func(t string) {
+	eachTerm(s, nil, func(t string) {
 		if !seen[t] {
 			seen[t] = true
 			terms = append(terms, t)
 		}
-	}
+	})
+	return terms
+}
+
+// eachTerm calls add with every term of s, duplicates included. stems, when
+// not nil, remembers the stems of English words already seen (loading the
+// knowledge base stems the same words over and over).
+func eachTerm(s string, stems map[string]string, add func(string)) {
+	s = strings.ToLower(s)
 	var run []rune
 	flushHan := func() {
 		if len(run) == 1 {
@@ -37,7 +44,14 @@ func termize(s string) []string {
 		if len(word) > 1 || len(word) == 1 && unicode.IsDigit(word[0]) {
 			w := string(word)
 			if !englishStop[w] {
-				add(porterstemmer.StemString(w))
+				stem, ok := stems[w]
+				if !ok {
+					stem = porterstemmer.StemString(w)
+					if stems != nil {
+						stems[w] = stem
+					}
+				}
+				add(stem)
 			}
 		}
 		word = word[:0]
@@ -59,7 +73,6 @@ func termize(s string) []string {
 	}
 	flushHan()
 	flushWord()
-	return terms
 }
 
 // termStats holds document frequencies of terms over the entries, for
