@@ -7,7 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/laborbot/laborbot/bleve"
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/knowledge/content"
+	"github.com/laborbot/laborbot/openai"
+	"github.com/laborbot/laborbot/openai/openaitest"
 )
 
 // ownEvalItems reads the project's own labelled questions.
@@ -90,4 +94,44 @@ func TestBuiltinDecisionIsCalibrated(t *testing.T) {
 		}
 	}
 	same("exact match", got.ExactMatch, want.ExactMatch)
+}
+
+// TestCalibrateWithEmbeddings: with an embeddings model configured, the
+// vector similarity is one of the signals every model may use, so a
+// calibration against that model fits its weight (DECISION_FILE then loads
+// it); the built-in decision, fitted without one, has none.
+func TestCalibrateWithEmbeddings(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer()
+	defer srv.Close()
+	client := openai.New(openai.Config{BaseURL: srv.BaseURL(), EmbeddingModel: "test-embed"})
+	entries, _ := knowledge.LoadEntriesFS(content.Files, nil)
+	var some []knowledge.Entry
+	for _, e := range entries {
+		if e.Topic == "wages" || e.Topic == "social_insurance" {
+			some = append(some, e)
+		}
+	}
+	eng := knowledge.NewEngine(knowledge.Options{Index: bleve.Build, Embedder: client})
+	if err := eng.Load(context.Background(), some, nil); err != nil {
+		t.Fatal(err)
+	}
+	var items []knowledge.EvalItem
+	for _, it := range ownEvalItems(t) {
+		if it.Split == "calibrate" && (it.Topic == "wages" || it.Topic == "social_insurance" || !it.InDomain()) {
+			items = append(items, it)
+		}
+	}
+	m, _, err := eng.Calibrate(context.Background(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, inDomain := m.Domain.Weights["vector"]
+	_, inAnswer := m.Answer.Weights["vector"]
+	if !inDomain || !inAnswer {
+		t.Errorf("the vector signal was not fitted: domain %v, answer %v", m.Domain.Weights, m.Answer.Weights)
+	}
+	if _, ok := knowledge.BuiltinDecision().Domain.Weights["vector"]; ok {
+		t.Error("the built-in decision has a vector weight, but no embeddings model was used to fit it")
+	}
 }
