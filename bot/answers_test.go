@@ -44,7 +44,7 @@ func TestConversationThreeOutcomes(t *testing.T) {
 	if rel := buttons(ans, "entry|"); len(rel) == 0 || !strings.HasPrefix(rel[0].Text, "📄") {
 		t.Errorf("no related entries as buttons: %+v", ans.Buttons)
 	}
-	if buttonData(ans, "fb|+|wages-arrears-basic-zh") == "" {
+	if buttonWithPrefix(ans, "fb|+|wages-arrears-basic-zh") == "" {
 		t.Errorf("no feedback for the entry: %+v", ans.Buttons)
 	}
 
@@ -73,7 +73,7 @@ func TestConversationThreeOutcomes(t *testing.T) {
 		if !strings.Contains(rep.Text, "12348") || !strings.Contains(rep.Text, "12345") || strings.Contains(rep.Text, "《") || strings.Contains(rep.Text, "Legal basis") {
 			t.Errorf("%q: off-topic reply wrong:\n%s", q, rep.Text)
 		}
-		if len(buttons(rep, "entry|")) > 0 || buttonData(rep, "fb|-|offtopic") == "" {
+		if len(buttons(rep, "entry|")) > 0 || buttonWithPrefix(rep, "fb|-|offtopic") == "" {
 			t.Errorf("%q: off-topic reply offers entries or no way to say it was wrong: %+v", q, rep.Buttons)
 		}
 	}
@@ -131,7 +131,7 @@ func TestConversationStatuteButton(t *testing.T) {
 	conv := bot.NewConversation(eng, store, nil, nil)
 	out := &recorder{}
 	conv.Handle(context.Background(), private("老板拖欠我三个月工资怎么办"), out)
-	law := buttonData(out.replies[0], "law|")
+	law := buttonWithPrefix(out.replies[0], "law|")
 	if law == "" {
 		t.Fatalf("no statute button: %+v", out.replies[0].Buttons)
 	}

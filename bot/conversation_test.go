@@ -69,9 +69,9 @@ type recStream struct{ r *recorder }
 func (s *recStream) Update(context.Context, string) error            { return nil }
 func (s *recStream) Finish(ctx context.Context, rep bot.Reply) error { return s.r.Send(ctx, rep) }
 
-// buttonData is the data of the first button whose data starts with
+// buttonWithPrefix is the data of the first button whose data starts with
 // prefix ("" when there is none).
-func buttonData(rep bot.Reply, prefix string) string {
+func buttonWithPrefix(rep bot.Reply, prefix string) string {
 	for _, row := range rep.Buttons {
 		for _, b := range row {
 			if strings.HasPrefix(b.Data, prefix) {
@@ -112,7 +112,7 @@ func TestConversationAnswersWithCitations(t *testing.T) {
 	if !strings.Contains(out.last(), "《劳动合同法》") || !strings.Contains(out.last(), "12351") {
 		t.Errorf("answer lacks citations or the hotline:\n%s", out.last())
 	}
-	if rep := out.replies[0]; buttonData(rep, "fb|+|") == "" || buttonData(rep, "fb|-|") == "" {
+	if rep := out.replies[0]; buttonWithPrefix(rep, "fb|+|") == "" || buttonWithPrefix(rep, "fb|-|") == "" {
 		t.Errorf("feedback buttons missing: %+v", rep.Buttons)
 	}
 	out = &recorder{}
@@ -211,7 +211,7 @@ func TestConversationFeedbackAndForgedCallbacks(t *testing.T) {
 	ctx := context.Background()
 	out := &recorder{}
 	conv.Handle(ctx, private("公司不给交社保怎么办"), out)
-	data := buttonData(out.replies[0], "fb|-|") // 👎
+	data := buttonWithPrefix(out.replies[0], "fb|-|") // 👎
 	cb := private("")
 	cb.Kind, cb.Data = bot.KindCallback, data
 	conv.Handle(ctx, cb, out)
