@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -27,9 +28,16 @@ type Library struct {
 	// index holds the entries, articles the statute articles (nil without
 	// statutes): two indexes, so that an entry's score does not depend on
 	// which statutes are loaded and articles never crowd entries out.
-	index    Index
-	articles Index
-	vectors  map[string][]float32 // by passage id; nil without an embedder
+	index Index
+	// articles is built on first use (articleIndex): a search lists
+	// articles only when entries run out, and building it would otherwise
+	// add half a second to every start and reload.
+	articlePassages []Passage
+	buildIndex      IndexBuilder
+	articlesOnce    sync.Once
+	articles        Index
+	articlesErr     error
+	vectors         map[string][]float32 // by passage id; nil without an embedder
 	// profiles and stats are what the relevance decision compares a
 	// question with (terms.go).
 	profiles map[string]*entryProfile // by entry id
@@ -191,12 +199,7 @@ func (e *Engine) Load(ctx context.Context, entries []Entry, statutes *Statutes) 
 		return fmt.Errorf("build search index: %w", err)
 	}
 	lib.index = idx
-	if len(articlePassages) > 0 {
-		if lib.articles, err = e.opts.Index(articlePassages); err != nil {
-			idx.Close()
-			return fmt.Errorf("build statute index: %w", err)
-		}
-	}
+	lib.articlePassages, lib.buildIndex = articlePassages, e.opts.Index
 	if e.opts.Embedder != nil {
 		vecs, err := embedPassages(ctx, e.opts.Embedder, append(append([]Passage(nil), entryPassages...), articlePassages...))
 		if err != nil {
@@ -211,6 +214,7 @@ func (e *Engine) Load(ctx context.Context, entries []Entry, statutes *Statutes) 
 		go func() {
 			time.Sleep(5 * time.Second)
 			old.index.Close()
+			old.articlesOnce.Do(func() {}) // no build after this; waits for one under way
 			if old.articles != nil {
 				old.articles.Close()
 			}
@@ -293,8 +297,12 @@ func (e *Engine) Search(ctx context.Context, question string, o SearchOptions) (
 	if len(out) > o.K {
 		out = out[:o.K]
 	}
-	if !o.EntriesOnly && lib.articles != nil && len(out) < o.K {
-		hits, err := lib.articles.Search(ctx, r.expanded, o.K-len(out))
+	if !o.EntriesOnly && len(lib.articlePassages) > 0 && len(out) < o.K {
+		articles, err := lib.articleIndex()
+		if err != nil {
+			return nil, err
+		}
+		hits, err := articles.Search(ctx, r.expanded, o.K-len(out))
 		if err != nil {
 			return nil, err
 		}
@@ -413,6 +421,17 @@ func (r *ranking) orderBy(w RankWeights) {
 		}
 	}
 	sortResults(r.results)
+}
+
+// articleIndex returns the statute articles' index, building it on first
+// use.
+func (l *Library) articleIndex() (Index, error) {
+	l.articlesOnce.Do(func() {
+		if l.articles, l.articlesErr = l.buildIndex(l.articlePassages); l.articlesErr != nil {
+			l.articlesErr = fmt.Errorf("build statute index: %w", l.articlesErr)
+		}
+	})
+	return l.articles, l.articlesErr
 }
 
 // versionOf is the id of the entry with key in lang, or of another
