@@ -308,7 +308,21 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		if err := out.Ack(ctx, ""); err != nil {
 			return err
 		}
-		return out.Send(ctx, EntryReply(e))
+		rep := Reply{Text: entryText(e)}
+		if row := c.statuteButton(&knowledge.Answer{Covered: true, Lang: e.Lang, Sources: []knowledge.Source{{ID: e.ID, Kind: knowledge.PassageEntry}}}); row != nil {
+			rep.Buttons = append(rep.Buttons, row)
+		}
+		rep.Buttons = append(rep.Buttons, feedbackButtons(e.ID, e.Lang)...)
+		return out.Send(ctx, rep)
+	case "law":
+		text, ok := statuteText(c.engine.Library(), arg, lang)
+		if !ok {
+			break
+		}
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: text})
 	case "calc":
 		if arg == "cancel" {
 			if err := out.Ack(ctx, ""); err != nil {
@@ -487,10 +501,29 @@ func (c *Conversation) typingAfter(ctx context.Context, out Responder, delay tim
 	return func() { t.Stop() }
 }
 
+// answerReply renders an answer: its text, then one button per suggested
+// entry (the other candidates when the question is only partly covered, the
+// other problems it mentions, related entries), the statute texts when they
+// are loaded, feedback, and the features' rows (a complaint) unless the
+// question was off-topic.
 func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
 	r := Reply{Text: ans.Text}
-	if ans.Covered && len(ans.Sources) > 0 {
-		r.Buttons = feedbackButtons(ans.Sources[0].ID+"|"+questionHash(ans.Question, ans.Lang), ans.Lang)
+	if h := knowledge.SuggestionHeader(ans); h != "" {
+		r.Text += "\n\n" + h
+	}
+	for _, s := range ans.Suggestions {
+		r.Buttons = append(r.Buttons, []Button{{Text: suggestionLabel(s), Data: "entry|" + s.ID}})
+	}
+	if row := c.statuteButton(ans); row != nil {
+		r.Buttons = append(r.Buttons, row)
+	}
+	switch {
+	case ans.Outcome == knowledge.OutcomeOffTopic:
+		// A 👎 here says the refusal was wrong: it becomes a gap for the admins.
+		r.Buttons = append(r.Buttons, feedbackButtons(offTopicFeedbackID+"|"+questionHash(ans.Question, ans.Lang), ans.Lang)...)
+		return r
+	case ans.Covered && len(ans.Sources) > 0:
+		r.Buttons = append(r.Buttons, feedbackButtons(ans.Sources[0].ID+"|"+questionHash(ans.Question, ans.Lang), ans.Lang)...)
 	}
 	for _, f := range c.answerButtons {
 		if row := f(ans, ans.Lang); len(row) > 0 {
@@ -498,6 +531,72 @@ func (c *Conversation) answerReply(ans *knowledge.Answer) Reply {
 		}
 	}
 	return r
+}
+
+// offTopicFeedbackID stands for "the off-topic reply" in feedback.
+const offTopicFeedbackID = "offtopic"
+
+func suggestionLabel(s knowledge.Suggestion) string {
+	switch s.Kind {
+	case knowledge.SuggestMaybe:
+		return "❓ " + s.Title
+	case knowledge.SuggestAlso:
+		return "➕ " + s.Title
+	}
+	return "📄 " + s.Title
+}
+
+// statuteButton offers the texts of the articles the answering entry rests
+// on, when the statutes are loaded (LAWS_DIR): the articles support the
+// entry rather than compete with it.
+func (c *Conversation) statuteButton(ans *knowledge.Answer) []Button {
+	if ans.Mode == knowledge.ModeArticle || !ans.Covered || len(ans.Sources) == 0 || ans.Sources[0].Kind != knowledge.PassageEntry {
+		return nil
+	}
+	lib := c.engine.Library()
+	if lib == nil || len(entryArticles(lib, ans.Sources[0].ID)) == 0 {
+		return nil
+	}
+	return []Button{{Text: texts.statuteTexts.in(ans.Lang), Data: "law|" + ans.Sources[0].ID}}
+}
+
+// maxQuotedArticles bounds the articles quoted for one entry.
+const maxQuotedArticles = 3
+
+// entryArticles are the loaded texts of the first articles an entry cites.
+func entryArticles(lib *knowledge.Library, entryID string) []knowledge.Article {
+	e, ok := lib.Entry(entryID)
+	if !ok {
+		return nil
+	}
+	var out []knowledge.Article
+	for _, ci := range e.Citations {
+		if a, ok := lib.Statutes().Article(ci); ok {
+			out = append(out, a)
+			if len(out) == maxQuotedArticles {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// statuteText quotes the articles an entry rests on.
+func statuteText(lib *knowledge.Library, entryID, lang string) (string, bool) {
+	arts := entryArticles(lib, entryID)
+	if len(arts) == 0 {
+		return "", false
+	}
+	var b strings.Builder
+	if lang == "en" {
+		b.WriteString("The articles this answer rests on (official Chinese text):")
+	} else {
+		b.WriteString("这条解答依据的法条原文：")
+	}
+	for _, a := range arts {
+		b.WriteString("\n\n**" + a.Citation().Format(lang) + "**\n" + a.Text)
+	}
+	return b.String(), true
 }
 
 func (c *Conversation) observe(ctx context.Context, ans *knowledge.Answer) {

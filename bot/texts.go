@@ -15,8 +15,9 @@ func (t text) in(lang string) string {
 var texts = struct {
 	welcome, help, chooseLang, langSet, unknownCommand, sticker, voice, photoNoFlow, document, edited,
 	forwarded, other, tooLong, emptyQuestion, thanks, feedbackGood, feedbackBad, groupPrivateOnly,
-	pickTopic, topicEmpty, expired, errorReply, openPrivate, cancelled text
+	pickTopic, topicEmpty, expired, errorReply, openPrivate, cancelled, statuteTexts text
 }{
+	statuteTexts: text{"📖 法条原文", "📖 Statute text"},
 	welcome: text{
 		"你好！我是工会的劳动法律助手 🛠️\n\n直接打字问我工资、加班、社保、合同、辞退、工伤等问题，比如：\n• 老板拖欠三个月工资怎么办\n• 试用期被辞退有补偿吗\n• 公司不交社保怎么办\n\n我会告诉你法律怎么规定（附法条）、下一步怎么做、要留哪些证据、去哪里求助。\n\n也可以点下面的主题看看常见问题。需要真人帮忙：工会热线 12351。",
 		"Hello! I'm the trade union's labor-law assistant 🛠️\n\nType your question about wages, overtime, social insurance, contracts, dismissal, work injury and more, for example:\n• My boss hasn't paid me for three months\n• I was fired during probation. Do I get compensation?\n\nI'll tell you what the law says (with the articles), what to do next, what evidence to keep and where to go.\n\nOr tap a topic below. To talk to a person: union hotline 12351.",

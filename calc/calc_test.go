@@ -98,6 +98,77 @@ func TestElapsed(t *testing.T) {
 	}
 }
 
+// TestServiceCountedTheSameEverywhere: service runs from the first day of
+// work to the last, both counted, in every calculator. Severance is tested
+// at each boundary (six months − 1 day, six months, + 1 day, exactly N
+// years, + 1 day); the double wage's first month (the month to sign in)
+// ends on the same day six-month service would be counted from; annual
+// leave counts the joining and leaving days.
+func TestServiceCountedTheSameEverywhere(t *testing.T) {
+	months := func(start, end string) string {
+		r, err := Severance(SeveranceInput{Start: d(start), End: d(end), MonthlyWage: y("1000")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Exact.FloatString(1)
+	}
+	cases := []struct {
+		start, end string
+		want       string // months of wage (the wage is 1000)
+	}{
+		{"2024-01-01", "2024-06-29", "500.0"},  // six months − 1 day: half a month
+		{"2024-01-01", "2024-06-30", "1000.0"}, // six months: one month
+		{"2024-01-01", "2024-07-01", "1000.0"}, // six months + 1 day: one month
+		{"2024-01-01", "2024-01-01", ""},       // a single day: the end must be after the start
+		{"2024-01-01", "2024-01-02", "500.0"},  // two days: half a month
+		{"2023-03-01", "2024-02-28", "1000.0"}, // one year − 1 day: one month (six months or more)
+		{"2023-03-01", "2024-02-29", "1000.0"}, // exactly one year
+		{"2023-03-01", "2024-03-01", "1500.0"}, // one year + 1 day
+		{"2021-07-01", "2024-06-30", "3000.0"}, // exactly three years
+		{"2021-07-01", "2024-07-01", "3500.0"}, // three years + 1 day
+		{"2021-07-01", "2024-12-30", "3500.0"}, // three years six months − 1 day
+		{"2021-07-01", "2024-12-31", "4000.0"}, // three years six months
+	}
+	for _, c := range cases {
+		if c.want == "" {
+			if _, err := Severance(SeveranceInput{Start: d(c.start), End: d(c.end), MonthlyWage: y("1000")}); err == nil {
+				t.Errorf("%s to %s: no error", c.start, c.end)
+			}
+			continue
+		}
+		if got := months(c.start, c.end); got != c.want {
+			t.Errorf("severance %s to %s = %s, want %s", c.start, c.end, got, c.want)
+		}
+	}
+	if sp := serviceSpan(d("2024-01-01"), d("2024-06-30")); sp.Months != 6 || sp.Days != 0 {
+		t.Errorf("serviceSpan(2024-01-01, 2024-06-30) = %+v, want six months", sp)
+	}
+	// Double wages: the first month is 2024-01-01 to 2024-01-31, the
+	// month in which to sign. Leaving on its last day owes nothing; a day
+	// later one day of the second month is owed.
+	for _, c := range []struct {
+		end     string
+		nonzero bool
+	}{{"2024-01-31", false}, {"2024-02-01", true}} {
+		r, err := DoubleWage(DoubleWageInput{Start: d("2024-01-01"), End: d(c.end), MonthlyWage: y("3100")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (r.Exact.Sign() != 0) != c.nonzero {
+			t.Errorf("double wage to %s = %s", c.end, r.Exact.FloatString(2))
+		}
+	}
+	// Annual leave: joining on 1 July and leaving on 31 December is 184
+	// days of the year, both counted.
+	r, err := AnnualLeave(AnnualLeaveInput{Years: 10, Joined: d("2024-07-01"), Left: d("2024-12-31"), Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Formula.Zh, "184 天") {
+		t.Errorf("annual leave does not count the first and last days: %s", r.Formula.Zh)
+	}
+}
+
 func TestSeverance(t *testing.T) {
 	cases := []struct {
 		name string
@@ -105,19 +176,15 @@ func TestSeverance(t *testing.T) {
 		want string
 		cite []int // 劳动合同法 articles that must be cited
 	}{
-		// 3 years 6 months 14 days: 3 + 1 = 4 months × 8000 = 32000.
+		// 3 years 6 months 15 days (both ends counted): 3 + 1 = 4 months × 8000 = 32000.
 		{"issue example", SeveranceInput{Start: d("2021-03-01"), End: d("2024-09-15"), MonthlyWage: y("8000")}, "32000.00", []int{46, 47}},
-		// 5 months 29 days is under six months: half a month × 10000 = 5000.
-		{"5 months 29 days", SeveranceInput{Start: d("2024-01-01"), End: d("2024-06-30"), MonthlyWage: y("10000")}, "5000.00", nil},
-		// Exactly 6 months counts a full month: 10000.
-		{"exactly 6 months", SeveranceInput{Start: d("2024-01-01"), End: d("2024-07-01"), MonthlyWage: y("10000")}, "10000.00", nil},
-		// Exactly one year: 1 month × 6000.
-		{"exactly one year", SeveranceInput{Start: d("2023-03-01"), End: d("2024-03-01"), MonthlyWage: y("6000")}, "6000.00", nil},
+		// 2024-01-01 to 2024-06-30, both days counted, is six months: one month × 10000.
+		{"six months", SeveranceInput{Start: d("2024-01-01"), End: d("2024-06-30"), MonthlyWage: y("10000")}, "10000.00", nil},
+		// Exactly one year (2023-03-01 to 2024-02-29): 1 month × 6000.
+		{"exactly one year", SeveranceInput{Start: d("2023-03-01"), End: d("2024-02-29"), MonthlyWage: y("6000")}, "6000.00", nil},
 		// One year and one day: 1 + 0.5 = 1.5 months × 6000 = 9000.
-		{"one year and a day", SeveranceInput{Start: d("2023-03-01"), End: d("2024-03-02"), MonthlyWage: y("6000")}, "9000.00", nil},
-		// 11 months 28 days: six months or more, 1 month × 6000.
-		{"day before anniversary", SeveranceInput{Start: d("2023-03-01"), End: d("2024-02-29"), MonthlyWage: y("6000")}, "6000.00", nil},
-		// 31 January to 29 February is one full month: half a month × 5000 = 2500.
+		{"one year and a day", SeveranceInput{Start: d("2023-03-01"), End: d("2024-03-01"), MonthlyWage: y("6000")}, "9000.00", nil},
+		// 31 January to 29 February is one month and a day: half a month × 5000 = 2500.
 		{"month end", SeveranceInput{Start: d("2024-01-31"), End: d("2024-02-29"), MonthlyWage: y("5000")}, "2500.00", nil},
 		// 15 years 6 months = 16 months; wage 30000 > 3 × 9000 = 27000:
 		// base 27000, at most 12 months: 27000 × 12 = 324000.
@@ -127,7 +194,7 @@ func TestSeverance(t *testing.T) {
 		// No local average given: no cap, 30000 × 16 = 480000.
 		{"long service without local average", SeveranceInput{Start: d("2009-01-01"), End: d("2024-07-01"), MonthlyWage: y("30000")}, "480000.00", nil},
 		// 4 years, wage 40000 > 3 × 10000: base 30000 × 4 = 120000 (years under 12).
-		{"three-times cap", SeveranceInput{Start: d("2020-01-01"), End: d("2024-01-01"), MonthlyWage: y("40000"), LocalAverage: y("10000")}, "120000.00", nil},
+		{"three-times cap", SeveranceInput{Start: d("2020-01-01"), End: d("2023-12-31"), MonthlyWage: y("40000"), LocalAverage: y("10000")}, "120000.00", nil},
 		// Unlawful: 32000 × 2 = 64000.
 		{"unlawful", SeveranceInput{Start: d("2021-03-01"), End: d("2024-09-15"), MonthlyWage: y("8000"), Unlawful: true}, "64000.00", []int{48, 87}},
 		// Unlawful with the 12-year cap: 324000 × 2 = 648000.
@@ -140,8 +207,8 @@ func TestSeverance(t *testing.T) {
 		{"unlawful ignores in lieu", SeveranceInput{Start: d("2021-03-01"), End: d("2024-09-15"), MonthlyWage: y("8000"), Unlawful: true, InLieuOfNotice: true}, "64000.00", nil},
 		// Half a month of 3333.33 = 1666.665, rounded half-up to 1666.67.
 		{"rounding half up", SeveranceInput{Start: d("2024-01-01"), End: d("2024-03-01"), MonthlyWage: y("3333.33")}, "1666.67", nil},
-		// Service from before 2008: 2005-01-01 to 2010-01-01, 5 years × 4000 = 20000, with art. 97 noted.
-		{"before 2008", SeveranceInput{Start: d("2005-01-01"), End: d("2010-01-01"), MonthlyWage: y("4000")}, "20000.00", []int{97}},
+		// Service from before 2008: 2005-01-01 to 2009-12-31, 5 years × 4000 = 20000, with art. 97 noted.
+		{"before 2008", SeveranceInput{Start: d("2005-01-01"), End: d("2009-12-31"), MonthlyWage: y("4000")}, "20000.00", []int{97}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -168,7 +235,7 @@ func TestSeverance(t *testing.T) {
 	if !strings.Contains(r.Formula.Zh, "12年") || !strings.Contains(r.Formula.Zh, "27,000.00") {
 		t.Errorf("capped formula should state the caps: %s", r.Formula.Zh)
 	}
-	r, _ = Severance(SeveranceInput{Start: d("2024-01-01"), End: d("2024-06-30"), MonthlyWage: y("10000")})
+	r, _ = Severance(SeveranceInput{Start: d("2024-01-01"), End: d("2024-06-29"), MonthlyWage: y("10000")})
 	if !strings.Contains(r.Formula.Zh, "5个月29天") || !strings.Contains(r.Formula.Zh, "半个月") {
 		t.Errorf("formula should show 5个月29天 counting half a month: %s", r.Formula.Zh)
 	}

@@ -96,6 +96,15 @@ func elapsed(start, end time.Time) span {
 	return span{Months: n, Days: daysBetween(addMonths(start, n), end)}
 }
 
+// serviceSpan is the length of service from the first day of work to the
+// last, both days counted, as every calculator counts service: a job from
+// 2024-01-01 to 2024-06-30 is exactly six months, one from 2023-03-01 to
+// 2024-02-29 exactly one year. (elapsed counts a period as the Civil Code
+// does, without its first day; a job's first day is a day worked.)
+func serviceSpan(firstDay, lastDay time.Time) span {
+	return elapsed(Day(firstDay), addDays(Day(lastDay), 1))
+}
+
 func (s span) years() int     { return s.Months / 12 }
 func (s span) remMonths() int { return s.Months % 12 }
 

@@ -11,7 +11,8 @@ import (
 type SeveranceInput struct {
 	// Start is the first day of work (用工之日).
 	Start time.Time
-	// End is the day the labor contract was ended or terminated.
+	// End is the day the labor contract was ended or terminated: the last
+	// day of service, counted as a day worked.
 	End time.Time
 	// MonthlyWage is the average monthly wage of the 12 months before the
 	// end (劳动合同法 47 para 3; 劳动合同法实施条例 27: all wages due, bonuses,
@@ -57,15 +58,13 @@ func (in SeveranceInput) Validate() error {
 // 47, or the damages for unlawful dismissal (劳动合同法 48, 87: twice the
 // severance), plus the extra month's wage in lieu of notice (劳动合同法 40).
 //
-// Service time rule: the time from Start to End is measured as the Civil
-// Code counts periods (the first day not counted; n months end on the
-// corresponding day of the n-th month, or its last day when there is none),
-// giving whole years, then remaining months and days. Each whole year counts
-// one month's wage; a remainder of six months or more counts one month; any
-// shorter remainder (even a single day) counts half a month (劳动合同法 47
-// para 1). So 2024-01-01 to 2024-06-30 (5 months 29 days) is half a month,
-// 2024-01-01 to 2024-07-01 (6 months) one month, 2023-03-01 to 2024-03-01
-// exactly one year, one month.
+// Service time rule: the service runs from Start to End, both days counted
+// (serviceSpan), as whole years, then remaining months and days. Each whole
+// year counts one month's wage; a remainder of six months or more counts one
+// month; any shorter remainder (even a single day) counts half a month
+// (劳动合同法 47 para 1). So 2024-01-01 to 2024-06-29 (5 months 29 days) is
+// half a month, 2024-01-01 to 2024-06-30 (six months) one month, and
+// 2023-03-01 to 2024-02-29 exactly one year, one month.
 //
 // Cap: when LocalAverage is given and MonthlyWage is above three times it,
 // the base is three times LocalAverage and at most 12 months are counted
@@ -75,7 +74,7 @@ func Severance(in SeveranceInput) (Result, error) {
 		return Result{}, err
 	}
 	start, end := Day(in.Start), Day(in.End)
-	sp := elapsed(start, end)
+	sp := serviceSpan(start, end)
 	years, rem := sp.years(), sp.remMonths()
 
 	// Counted months in halves.

@@ -74,8 +74,9 @@ type AdminOptions struct {
 	Logger *slog.Logger
 	// MaxGaps is how many distinct gaps are kept (default 10,000).
 	MaxGaps int
-	// LowConfidence is the coverage under which a covered answer still
-	// counts as a gap (default 0.45; Engine's MinCoverage is the floor).
+	// LowConfidence is the decision's probability that the best entry
+	// answers the question under which an answer still counts as a gap
+	// (default 0.6; partly covered questions always do).
 	LowConfidence float64
 	// GapRecheckLimit is how many of the most frequent gaps are re-asked
 	// after a publish (default 1,000).
@@ -115,7 +116,7 @@ func NewAdmin(o AdminOptions) (*Admin, error) {
 		o.MaxGaps = 10_000
 	}
 	if o.LowConfidence <= 0 {
-		o.LowConfidence = 0.45
+		o.LowConfidence = 0.6
 	}
 	if o.GapRecheckLimit <= 0 {
 		o.GapRecheckLimit = 1_000

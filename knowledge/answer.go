@@ -32,7 +32,7 @@ const (
 	ModeLLM       Mode = "llm"       // written by the model from the retrieved passages
 	ModeFallback  Mode = "fallback"  // the model failed; the retrieval answer instead
 	ModeArticle   Mode = "article"   // the question named a statute article
-	ModeNone      Mode = "none"      // nothing in the knowledge base covers the question
+	ModeNone      Mode = "none"      // no entry: an off-topic question, or nothing found
 )
 
 // Request is a question to answer.
@@ -40,6 +40,9 @@ type Request struct {
 	Question string
 	Lang     string // "zh" or "en"; "" guesses from the question
 	K        int    // sources to return (default 3)
+	// RetrievalOnly answers without the model even when one is configured
+	// (evaluation: the decision and sources do not depend on the model).
+	RetrievalOnly bool
 }
 
 // Source is a passage an answer rests on.
@@ -60,9 +63,20 @@ type Answer struct {
 	// already rendered for reading, ending with the disclaimer.
 	Text    string
 	Sources []Source // best first
-	// Covered is false when the knowledge base has nothing on the question.
+	// Outcome is the relevance decision: answered, partly covered (the
+	// closest entry, framed as such) or off-topic (no labor entry).
+	Outcome Outcome
+	// Suggestions are other entries to offer (as buttons where the channel
+	// has them): candidates when partly covered, the other problems the
+	// question mentions, related entries.
+	Suggestions []Suggestion
+	// Decision holds the probabilities and signals the outcome came from
+	// (nil for article answers and empty questions).
+	Decision *Decision
+	// Covered is true when the reply rests on an entry or article.
 	Covered bool
-	// Confidence is the coverage of the best source (0 to 1).
+	// Confidence is the decision's probability that the best entry answers
+	// the question (1 for a named article).
 	Confidence float64
 	// LLMDuration and LLMError tell how the model call went (for metrics).
 	LLMDuration time.Duration
@@ -85,7 +99,7 @@ func Disclaimer(lang string) string {
 func (e *Engine) Answer(ctx context.Context, req Request, onDelta func(string)) (ans *Answer, err error) {
 	lib := e.lib.Load()
 	if lib == nil {
-		return nil, errors.New("knowledge base not loaded")
+		return nil, errNotLoaded
 	}
 	q := strings.TrimSpace(req.Question)
 	lang := req.Lang
@@ -109,46 +123,43 @@ func (e *Engine) Answer(ctx context.Context, req Request, onDelta func(string)) 
 	}
 	ans = &Answer{Question: q, Lang: lang}
 	if q == "" {
-		ans.Mode = ModeNone
-		ans.Text = notCoveredText(lang, nil)
+		ans.Mode, ans.Outcome = ModeNone, OutcomeOffTopic
+		ans.Text = offTopicText(lang, "")
 		return ans, nil
 	}
 	if ref, ok := lib.FindArticleRef(q); ok {
 		if a, ok := lib.statutes.Article(ref); ok {
 			return e.articleAnswer(ctx, lib, ans, a, req.K)
 		}
+		if info, ok := LookupStatuteInfo(ref.Law); ok && ref.Article >= 1 && ref.Article <= info.Articles {
+			return e.catalogArticleAnswer(lib, ans, ref), nil
+		}
 	}
-	results, err := e.Search(ctx, q, SearchOptions{Lang: lang, K: max(req.K, 5)})
+	res, err := e.resolve(ctx, lib, q, lang)
 	if err != nil {
 		return nil, err
 	}
-	best := bestEntry(results)
-	if best == nil || best.Coverage < e.opts.MinCoverage {
+	d := res.decision
+	ans.Decision, ans.Outcome, ans.Confidence = &d, d.Outcome, d.PAnswer
+	if d.Outcome == OutcomeOffTopic {
+		// No labor entry, and never the model: a short pointer elsewhere.
 		ans.Mode = ModeNone
-		if best != nil {
-			ans.Confidence = best.Coverage
-		}
-		ans.Sources = toSources(results, req.K)
-		ans.Text = notCoveredText(lang, related(results, nil, 2))
+		ans.Text = offTopicText(lang, d.Signals.OtherField)
+		return ans, nil
+	}
+	if res.best == nil {
+		ans.Mode = ModeNone
+		ans.Text = notCoveredText(lang)
 		return ans, nil
 	}
 	ans.Covered = true
-	ans.Confidence = best.Coverage
-	if e.opts.Model == nil {
-		e.fillRetrieval(lib, ans, results, best, req.K)
+	ans.Suggestions = res.suggestions
+	if e.opts.Model == nil || req.RetrievalOnly {
+		e.fillRetrieval(lib, ans, res.ranking.results, res.best, req.K)
 		return ans, nil
 	}
-	e.fillLLM(ctx, lib, ans, results, best, req.K, onDelta)
+	e.fillLLM(ctx, lib, ans, res.ranking.results, res.best, req.K, onDelta)
 	return ans, nil
-}
-
-func bestEntry(results []Result) *Result {
-	for i := range results {
-		if results[i].Kind == PassageEntry {
-			return &results[i]
-		}
-	}
-	return nil
 }
 
 func toSources(results []Result, k int) []Source {
@@ -164,33 +175,17 @@ func toSources(results []Result, k int) []Source {
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
-// related picks up to n other entries to suggest after an answer.
-func related(results []Result, best *Result, n int) []Result {
-	var out []Result
-	for _, r := range results {
-		if r.Kind != PassageEntry || best != nil && r.ID == best.ID {
-			continue
-		}
-		out = append(out, r)
-		if len(out) == n {
-			break
-		}
-	}
-	return out
-}
-
 // fillRetrieval writes the retrieval-only answer: the best entry as the union
-// wrote it, its citations, up to two related entries and the disclaimer.
+// wrote it (introduced as the closest match when it only partly covers the
+// question), its citations and the disclaimer.
 func (e *Engine) fillRetrieval(lib *Library, ans *Answer, results []Result, best *Result, k int) {
 	ans.Mode = ModeRetrieval
 	en := lib.entries[best.ID]
 	var b strings.Builder
+	b.WriteString(partialIntro(ans))
 	b.WriteString("**" + en.Title + "**\n\n")
 	b.WriteString(RenderCitations(en.Body, ans.Lang))
 	b.WriteString("\n\n" + BasisLine(en.Citations, ans.Lang))
-	if rel := related(results, best, 2); len(rel) > 0 {
-		b.WriteString("\n\n" + relatedBlock(rel, ans.Lang))
-	}
 	b.WriteString("\n\n" + Disclaimer(ans.Lang))
 	ans.Text = b.String()
 	ans.Sources = sourcesBestFirst(results, best, k)
@@ -219,44 +214,17 @@ func BasisLine(cs []Citation, lang string) string {
 	return "📖 法律依据：" + strings.Join(parts, "、")
 }
 
-func relatedBlock(rel []Result, lang string) string {
-	var b strings.Builder
+func notCoveredText(lang string) string {
 	if lang == "en" {
-		b.WriteString("Related:")
-	} else {
-		b.WriteString("相关问题：")
+		return "Sorry, our knowledge base has nothing that answers this question reliably. A person can help: call the union hotline 12351 (a union mediator can take up your case) or legal aid 12348.\n\n" + Disclaimer(lang)
 	}
-	for _, r := range rel {
-		b.WriteString("\n• " + r.Title)
-	}
-	return b.String()
-}
-
-func notCoveredText(lang string, rel []Result) string {
-	var b strings.Builder
-	if lang == "en" {
-		b.WriteString("Sorry, our knowledge base has nothing that answers this question reliably. A person can help: call the union hotline 12351 (a union mediator can take up your case) or legal aid 12348.")
-	} else {
-		b.WriteString("抱歉，知识库里没有能可靠回答这个问题的内容。建议找人帮忙：拨打工会热线12351（可以请工会调解员跟进），或法律援助热线12348。")
-	}
-	if len(rel) > 0 {
-		if lang == "en" {
-			b.WriteString("\n\nThese may be close:")
-		} else {
-			b.WriteString("\n\n以下内容可能相关：")
-		}
-		for _, r := range rel {
-			b.WriteString("\n• " + r.Title)
-		}
-	}
-	b.WriteString("\n\n" + Disclaimer(lang))
-	return b.String()
+	return "抱歉，知识库里没有能可靠回答这个问题的内容。建议找人帮忙：拨打工会热线12351（可以请工会调解员跟进），或法律援助热线12348。\n\n" + Disclaimer(lang)
 }
 
 // articleAnswer answers a question that names an article: the article
 // itself, plus the entries that rest on it.
 func (e *Engine) articleAnswer(ctx context.Context, lib *Library, ans *Answer, a Article, k int) (*Answer, error) {
-	ans.Mode = ModeArticle
+	ans.Mode, ans.Outcome = ModeArticle, OutcomeAnswer
 	ans.Covered = true
 	ans.Confidence = 1
 	c := a.Citation()
@@ -267,34 +235,33 @@ func (e *Engine) articleAnswer(ctx context.Context, lib *Library, ans *Answer, a
 	}
 	b.WriteString(a.Text)
 	ans.Sources = []Source{{ID: ArticlePassageID(c), Kind: PassageArticle, Title: c.Format(ans.Lang), Score: 1, Citations: []Citation{c}}}
-	var citing []Entry
-	for _, id := range lib.order {
-		en := lib.entries[id]
-		if en.Lang == ans.Lang && containsCitation(en.Citations, c) {
-			citing = append(citing, en)
+	citing := lib.entriesCiting(c, ans.Lang)
+	for i, en := range citing {
+		if i == 3 {
+			break
 		}
-	}
-	// Entries that put the article first are the most about it.
-	sort.SliceStable(citing, func(i, j int) bool { return citationRank(citing[i], c) < citationRank(citing[j], c) })
-	if len(citing) > 0 {
-		if ans.Lang == "en" {
-			b.WriteString("\n\nExplained in plain words:")
-		} else {
-			b.WriteString("\n\n通俗解读：")
-		}
-		for i, en := range citing {
-			if i == 2 {
-				break
-			}
-			b.WriteString("\n• " + en.Title)
-			if len(ans.Sources) < k {
-				ans.Sources = append(ans.Sources, Source{ID: en.ID, Kind: PassageEntry, Title: en.Title, Score: 1, Citations: en.Citations})
-			}
+		ans.Suggestions = append(ans.Suggestions, Suggestion{ID: en.ID, Title: en.Title, Kind: SuggestExplains})
+		if len(ans.Sources) < k {
+			ans.Sources = append(ans.Sources, Source{ID: en.ID, Kind: PassageEntry, Title: en.Title, Score: 1, Citations: en.Citations})
 		}
 	}
 	b.WriteString("\n\n" + Disclaimer(ans.Lang))
 	ans.Text = b.String()
 	return ans, nil
+}
+
+// entriesCiting lists the entries in lang that cite c, those that put it
+// first (the most about it) first.
+func (l *Library) entriesCiting(c Citation, lang string) []Entry {
+	var citing []Entry
+	for _, id := range l.order {
+		en := l.entries[id]
+		if en.Lang == lang && containsCitation(en.Citations, c) {
+			citing = append(citing, en)
+		}
+	}
+	sort.SliceStable(citing, func(i, j int) bool { return citationRank(citing[i], c) < citationRank(citing[j], c) })
+	return citing
 }
 
 func containsCitation(list []Citation, c Citation) bool {
@@ -444,6 +411,7 @@ func (e *Engine) fillLLM(ctx context.Context, lib *Library, ans *Answer, results
 	ans.Sources = sourcesBestFirst(results, best, k)
 	used := filter.Used()
 	var b strings.Builder
+	b.WriteString(partialIntro(ans))
 	b.WriteString(RenderCitations(text, ans.Lang))
 	if len(used) > 0 {
 		b.WriteString("\n\n" + BasisLine(used, ans.Lang))
@@ -465,10 +433,11 @@ func (e *Engine) llmPassages(lib *Library, results []Result, best *Result) []Pas
 		}
 	}
 	add(best.Passage)
-	for _, r := range results {
-		if r.Coverage >= e.opts.MinCoverage/2 {
-			add(r.Passage)
+	for i, r := range results {
+		if i == 3 {
+			break
 		}
+		add(r.Passage)
 	}
 	for _, c := range best.Citations {
 		if a, ok := lib.statutes.Article(c); ok {

@@ -50,19 +50,66 @@ func BenchmarkSearchDev(b *testing.B) {
 	benchSearch(b, qs)
 }
 
+// benchDecide measures what a question costs before any text is written:
+// the search and the relevance decision together (BestEntry: ranking,
+// re-ranking, the decision, and for questions raising several problems the
+// search of each), on the full index with every statute article loaded.
+func benchDecide(b *testing.B, questions []string) {
+	eng := newEngine(b, true, knowledge.Options{})
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := questions[i%len(questions)]
+		start := time.Now()
+		if _, _, err := eng.BestEntry(ctx, q, knowledge.DetectLang(q)); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(eng.Library().Passages()), "passages")
+}
+
+// BenchmarkDecideShort: search and decision for short phone-typed
+// questions, off-topic ones among them.
+func BenchmarkDecideShort(b *testing.B) {
+	benchDecide(b, append(append([]string(nil), shortQuestions...), "今天天气怎么样", "我和老公要离婚孩子归谁", "What's the weather like today?",
+		"老板拖欠我三个月工资，还把我开除了，社保也一直没交"))
+}
+
+// BenchmarkDecideDev: search and decision for the long real questions of
+// the evaluation set.
+func BenchmarkDecideDev(b *testing.B) {
+	var qs []string
+	for _, it := range evalItems(b) {
+		qs = append(qs, it.Question)
+	}
+	benchDecide(b, qs)
+}
+
+// BenchmarkDecideOwnSet: search and decision for the project's own
+// labelled questions (long, short, off-topic).
+func BenchmarkDecideOwnSet(b *testing.B) {
+	var qs []string
+	for _, it := range ownEvalItems(b) {
+		qs = append(qs, it.Question)
+	}
+	benchDecide(b, qs)
+}
+
 // BenchmarkIndexBuild measures building the full index and the memory it
 // holds afterwards.
 func BenchmarkIndexBuild(b *testing.B) {
 	laws := loadStatutes(b)
 	entries, _ := knowledge.LoadEntriesFS(content.Files, laws)
-	var passages []knowledge.Passage
-	for _, e := range entries {
-		passages = append(passages, knowledge.EntryPassage(e))
-	}
+	passages := len(entries)
 	for _, st := range laws.List() {
-		for _, a := range st.Articles {
-			passages = append(passages, knowledge.ArticlePassage(a))
-		}
+		passages += len(st.Articles)
 	}
 	b.ReportAllocs()
 	var heap uint64
@@ -70,15 +117,30 @@ func BenchmarkIndexBuild(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		idx, err := bleve.Build(passages)
-		if err != nil {
+		// What a start-up builds: the entries' index and term profiles, and
+		// the statute articles' index.
+		eng := knowledge.NewEngine(knowledge.Options{Index: bleve.Build})
+		if err := eng.Load(context.Background(), entries, laws); err != nil {
 			b.Fatal(err)
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		heap = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
-		idx.Close()
+		runtime.KeepAlive(eng)
 	}
 	b.ReportMetric(float64(heap)/(1<<20), "index-MiB")
-	b.ReportMetric(float64(len(passages)), "passages")
+	b.ReportMetric(float64(passages), "passages")
+}
+
+// BenchmarkLoadEntries measures loading the built-in entries without
+// statutes: what `laborbot ask` does before it can answer.
+func BenchmarkLoadEntries(b *testing.B) {
+	entries, _ := knowledge.LoadEntriesFS(content.Files, nil)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		eng := knowledge.NewEngine(knowledge.Options{Index: bleve.Build})
+		if err := eng.Load(context.Background(), entries, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

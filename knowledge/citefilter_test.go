@@ -93,9 +93,9 @@ func TestQueryTermsAndExpansion(t *testing.T) {
 	if got := ExpandQuery("I have a payment"); strings.Contains(got, "工资") {
 		t.Errorf("English keys must match whole words only: %q", got)
 	}
-	terms := queryTerms("年假 annual leave")
-	want := []string{"年假", "annual", "leave"}
+	terms := termize("年假 annual leave")
+	want := []string{"年假", "annual", "leav"}
 	if strings.Join(terms, ",") != strings.Join(want, ",") {
-		t.Errorf("queryTerms = %v, want %v", terms, want)
+		t.Errorf("termize = %v, want %v", terms, want)
 	}
 }

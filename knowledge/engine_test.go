@@ -21,7 +21,7 @@ var plainEngines sync.Map // bool (withLaws) → *knowledge.Engine
 // shared/laws when withLaws is set.
 func newEngine(t testing.TB, withLaws bool, opts knowledge.Options) *knowledge.Engine {
 	t.Helper()
-	plain := opts.Model == nil && opts.Embedder == nil && opts.LLMTimeout == 0 && opts.MinCoverage == 0
+	plain := opts.Model == nil && opts.Embedder == nil && opts.LLMTimeout == 0 && opts.Decision == nil
 	if plain {
 		if e, ok := plainEngines.Load(withLaws); ok {
 			return e.(*knowledge.Engine)
@@ -65,7 +65,9 @@ func evalItems(t testing.TB) []knowledge.EvalItem {
 
 // TestRetrievalQuality measures hit@3 on shared/eval/dev.jsonl for the
 // default configuration (entries only, no statute texts) and with the
-// statutes indexed too; the Chinese hit@3 must stay at or above 0.85.
+// statutes indexed too (articles never rank above entries, so the figures
+// are the same): Chinese at least 0.967 and English at least 0.900, the
+// figures before the relevance decision was introduced.
 func TestRetrievalQuality(t *testing.T) {
 	items := evalItems(t)
 	for _, withLaws := range []bool{false, true} {
@@ -74,9 +76,12 @@ func TestRetrievalQuality(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("statutes indexed: %v\n%s\nmisses: %v", withLaws, rep, rep.Misses)
-		if zh := rep.ByLang["zh"].Hit3; zh < 0.85 {
-			t.Errorf("statutes indexed %v: Chinese hit@3 = %.3f, want >= 0.85", withLaws, zh)
+		t.Logf("statutes indexed: %v\n%s", withLaws, rep)
+		if zh := rep.ByLang["zh"].Hit3; zh < 0.967 {
+			t.Errorf("statutes indexed %v: Chinese hit@3 = %.3f, want >= 0.967", withLaws, zh)
+		}
+		if en := rep.ByLang["en"].Hit3; en < 0.9 {
+			t.Errorf("statutes indexed %v: English hit@3 = %.3f, want >= 0.900", withLaws, en)
 		}
 	}
 }

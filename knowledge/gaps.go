@@ -123,19 +123,23 @@ func hasWordsBesidesPlaceholders(q string) bool {
 	return false
 }
 
-// ObserveAnswer records the answer's question as a gap when the answer
-// said the knowledge base does not cover it, or when it was covered with a
-// confidence below AdminOptions.LowConfidence. Article answers (the
-// question named a statute article) are never gaps.
+// ObserveAnswer records the answer's question as a gap when the knowledge
+// base only partly covered it, when it was answered with a probability
+// below AdminOptions.LowConfidence, or when it was refused as off-topic
+// although it has words about work (the decision may have been wrong).
+// Article answers (the question named a statute article) are never gaps.
 func (a *Admin) ObserveAnswer(ctx context.Context, ans *Answer) error {
 	switch {
-	case ans == nil || ans.Question == "":
+	case ans == nil || ans.Question == "" || ans.Mode == ModeArticle:
 		return nil
-	case ans.Mode == ModeNone:
+	case ans.Outcome == OutcomeOffTopic:
+		if ans.Decision != nil && ans.Decision.Signals.LaborWords > 0 {
+			return a.RecordGap(ctx, ans.Question, ans.Lang, GapNotCovered)
+		}
+		return nil
+	case !ans.Covered:
 		return a.RecordGap(ctx, ans.Question, ans.Lang, GapNotCovered)
-	case ans.Mode == ModeArticle:
-		return nil
-	case ans.Covered && ans.Confidence < a.opts.LowConfidence:
+	case ans.Outcome == OutcomePartial || ans.Confidence < a.opts.LowConfidence:
 		return a.RecordGap(ctx, ans.Question, ans.Lang, GapLowConfidence)
 	}
 	return nil

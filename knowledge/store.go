@@ -84,9 +84,9 @@ type GapReason string
 
 // The reasons a question is recorded as a gap.
 const (
-	GapLowConfidence GapReason = "low_confidence" // answered, but the best entry covered little of it
+	GapLowConfidence GapReason = "low_confidence" // partly covered, or answered with little confidence
 	GapThumbsDown    GapReason = "thumbs_down"    // the worker marked the answer 👎
-	GapNotCovered    GapReason = "not_covered"    // the answer said the knowledge base has nothing on it
+	GapNotCovered    GapReason = "not_covered"    // refused (off-topic with words about work), or nothing found
 )
 
 // GapReasons lists the reasons in display order.

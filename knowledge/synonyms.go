@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -39,24 +40,35 @@ var workerTerms = map[string][]string{
 	"受伤": {"工伤", "事故伤害"}, "干活受伤": {"工伤"}, "工伤认定": {"工伤认定", "申请"}, "伤残": {"伤残等级", "劳动能力鉴定"},
 	"鉴定": {"劳动能力鉴定"}, "职业病": {"职业病", "诊断"}, "尘肺": {"职业病", "尘肺病"}, "上下班": {"上下班途中"},
 	"车祸": {"交通事故", "上下班途中"},
+	"压断": {"工伤", "事故伤害"}, "砸断": {"工伤", "事故伤害"}, "摔断": {"工伤", "事故伤害"}, "压伤": {"工伤", "事故伤害"},
+	"砸伤": {"工伤", "事故伤害"}, "摔伤": {"工伤", "事故伤害"}, "绞伤": {"工伤", "事故伤害"}, "骨折": {"工伤", "事故伤害"},
+	"公伤": {"工伤"},
+	// safety
+	"安全帽": {"劳动防护用品"}, "劳保": {"劳动防护用品"}, "手套": {"劳动防护用品"}, "口罩": {"劳动防护用品"}, "防护服": {"劳动防护用品"},
 	// women
 	"怀孕": {"孕期", "女职工"}, "孕妇": {"孕期", "女职工"}, "哺乳": {"哺乳期"}, "喂奶": {"哺乳时间"},
 	// procedure
 	"仲裁": {"劳动争议仲裁", "仲裁委员会"}, "打官司": {"诉讼", "人民法院"}, "起诉": {"人民法院", "诉讼"}, "告": {"投诉", "仲裁", "起诉"},
 	"投诉": {"劳动保障监察", "投诉"}, "举报": {"劳动保障监察", "举报"}, "调解": {"调解", "劳动争议调解"}, "维权": {"劳动争议", "仲裁"},
 	"时效": {"仲裁时效"}, "工会": {"工会"},
+	"哪个电话": {"12333", "投诉", "劳动保障监察"}, "什么电话": {"12333", "投诉", "劳动保障监察"}, "热线": {"12333", "12351"},
 	// gig work
 	"外卖": {"平台", "劳动关系"}, "骑手": {"平台", "劳动关系"}, "网约车": {"平台", "劳动关系"}, "兼职": {"非全日制用工"},
 	"小时工": {"非全日制用工"}, "派遣": {"劳务派遣"}, "外包": {"劳务派遣", "外包"}, "退休返聘": {"退休", "劳务关系"},
 
-	// English → Chinese legal terms
-	"wage": {"工资"}, "wages": {"工资"}, "salary": {"工资"}, "pay": {"工资", "支付"}, "unpaid": {"拖欠工资"}, "owed": {"拖欠"},
+	// English → the law's terms in Chinese (for the Chinese entries) and
+	// in English (irregular and everyday words the stemmer does not join:
+	// paid/pay, owed/unpaid, sacked/dismissed).
+	"wage": {"工资"}, "wages": {"工资"}, "salary": {"工资", "wage"}, "pay": {"工资", "支付"}, "unpaid": {"拖欠工资"},
+	"paid": {"pay", "wage", "工资"}, "owe": {"unpaid", "wage", "拖欠"}, "owes": {"unpaid", "wage", "拖欠"}, "owed": {"unpaid", "wage", "拖欠"},
+	"owing": {"unpaid", "wage", "拖欠"}, "boss": {"employer"}, "sacked": {"dismissed", "fired", "解除劳动合同"},
+	"hurt": {"injury", "injured", "工伤"}, "broke": {"injury", "工伤"}, "sick": {"sick", "medical", "医疗期"},
 	"overtime": {"加班", "延长工作时间"}, "holiday": {"法定休假日"}, "leave": {"休假"}, "annual": {"年休假"},
-	"contract": {"劳动合同"}, "probation": {"试用期"}, "fired": {"解除劳动合同", "辞退"}, "dismissed": {"解除劳动合同"},
+	"contract": {"劳动合同"}, "probation": {"试用期"}, "fired": {"解除劳动合同", "辞退", "dismissed"}, "dismissed": {"解除劳动合同"},
 	"dismissal": {"解除劳动合同"}, "layoff": {"裁减人员"}, "laid": {"裁减人员", "解除劳动合同"}, "severance": {"经济补偿"},
-	"compensation": {"经济补偿", "赔偿"}, "resign": {"辞职", "解除劳动合同"}, "quit": {"辞职"}, "notice": {"提前三十日"},
+	"compensation": {"经济补偿", "赔偿"}, "resign": {"辞职", "解除劳动合同"}, "quit": {"辞职", "resign"}, "notice": {"提前三十日"},
 	"insurance": {"社会保险"}, "pension": {"基本养老保险"}, "unemployment": {"失业保险"}, "medical": {"医疗"},
-	"injury": {"工伤"}, "injured": {"工伤"}, "accident": {"事故伤害", "工伤"}, "disease": {"职业病"}, "pregnant": {"孕期"},
+	"injury": {"工伤"}, "injured": {"工伤", "injury"}, "accident": {"事故伤害", "工伤"}, "disease": {"职业病"}, "pregnant": {"孕期"},
 	"maternity": {"产假", "生育"}, "breastfeeding": {"哺乳期"}, "union": {"工会"}, "arbitration": {"劳动争议仲裁"},
 	"court": {"人民法院"}, "complaint": {"投诉"}, "mediation": {"调解"}, "dispatch": {"劳务派遣"}, "agency": {"劳务派遣"},
 	"minimum": {"最低工资"}, "noncompete": {"竞业限制"}, "non-compete": {"竞业限制"}, "deadline": {"时效"}, "safety": {"安全生产"},
@@ -103,8 +115,15 @@ func ExpandQuery(q string) string {
 			}
 		}
 	}
+	// A worker who gives an age of fifty or more is usually asking about
+	// retirement: the legal age, pensions, work after it.
+	if zhOldAge.MatchString(q) {
+		extra = append(extra, "退休年龄", "退休")
+	}
 	if len(extra) == 0 {
 		return q
 	}
 	return q + " " + strings.Join(extra, " ")
 }
+
+var zhOldAge = regexp.MustCompile(`(?:[5-9][0-9]|[五六七八九]十[一二三四五六七八九]?)\s*多?\s*周?岁`)

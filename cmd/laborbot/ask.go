@@ -16,10 +16,12 @@ import (
 
 // askJSON is the JSON shape of one answer from `laborbot ask --json`.
 type askJSON struct {
-	Question string             `json:"question"`
-	Answer   string             `json:"answer"`
-	Mode     knowledge.Mode     `json:"mode"`
-	Sources  []knowledge.Source `json:"sources"`
+	Question    string                 `json:"question"`
+	Answer      string                 `json:"answer"`
+	Mode        knowledge.Mode         `json:"mode"`
+	Outcome     knowledge.Outcome      `json:"outcome"`
+	Sources     []knowledge.Source     `json:"sources"`
+	Suggestions []knowledge.Suggestion `json:"suggestions"`
 }
 
 func (m *Main) runAsk(ctx context.Context, cfg Config, args []string) error {
@@ -71,6 +73,9 @@ func (m *Main) runAsk(ctx context.Context, cfg Config, args []string) error {
 		return writeJSONLine(m.Stdout, ans)
 	}
 	fmt.Fprintln(m.Stdout, ans.Text)
+	if s := knowledge.SuggestionsText(ans); s != "" {
+		fmt.Fprintln(m.Stdout, "\n"+s)
+	}
 	return nil
 }
 
@@ -103,9 +108,12 @@ func (m *Main) askStream(ctx context.Context, eng *knowledge.Engine, k int, lang
 }
 
 func writeJSONLine(w io.Writer, ans *knowledge.Answer) error {
-	out := askJSON{Question: ans.Question, Answer: ans.Text, Mode: ans.Mode, Sources: ans.Sources}
+	out := askJSON{Question: ans.Question, Answer: ans.Text, Mode: ans.Mode, Outcome: ans.Outcome, Sources: ans.Sources, Suggestions: ans.Suggestions}
 	if out.Sources == nil {
 		out.Sources = []knowledge.Source{}
+	}
+	if out.Suggestions == nil {
+		out.Suggestions = []knowledge.Suggestion{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -105,13 +105,13 @@ func TestRunCalcTextAndLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"64,000.00", "《劳动合同法》第87条", "《劳动合同法》第47条", "3年6个月14天", "注意"} {
+	for _, s := range []string{"64,000.00", "《劳动合同法》第87条", "《劳动合同法》第47条", "3年6个月15天", "注意"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("text lacks %q:\n%s", s, out)
 		}
 	}
 	out, _, err = calcRun(t, "severance", "--start", "2021-03-01", "--end", "2024-09-15", "--wage", "8000", "--lang", "en")
-	if err != nil || !strings.Contains(out, "Labor Contract Law, art. 47") || !strings.Contains(out, "3 years 6 months 14 days") {
+	if err != nil || !strings.Contains(out, "Labor Contract Law, art. 47") || !strings.Contains(out, "3 years 6 months 15 days") {
 		t.Errorf("English text: %v\n%s", err, out)
 	}
 	out, _, err = calcRun(t, "overtime", "--wage", "6000", "--weekday-hours", "20", "--json", "--lang", "en")

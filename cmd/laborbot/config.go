@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/laborbot/laborbot/knowledge"
 )
 
 // Config is everything laborbot reads from the environment. It is read and
@@ -32,6 +34,10 @@ type Config struct {
 	OpenAIModel          string        `env:"OPENAI_MODEL"`
 	OpenAIEmbeddingModel string        `env:"OPENAI_EMBEDDING_MODEL"`
 	LLMTimeout           time.Duration `env:"LLM_TIMEOUT" envDefault:"20s"`
+	// DecisionFile is a relevance decision calibrated by `laborbot eval
+	// --calibrate` (e.g. with an embeddings model); decision is it parsed.
+	DecisionFile string `env:"DECISION_FILE"`
+	decision     *knowledge.DecisionModel
 
 	AdminIDs       []int64 `env:"ADMIN_IDS" envSeparator:","`
 	MediatorChatID int64   `env:"MEDIATOR_CHAT_ID"`
@@ -60,7 +66,11 @@ func LoadConfig(environ map[string]string) (Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("configuration: %w", err)
 	}
-	return cfg, cfg.validate()
+	if err := cfg.validate(); err != nil {
+		return cfg, err
+	}
+	cfg.decision, err = loadDecision(cfg.DecisionFile)
+	return cfg, err
 }
 
 func (c Config) validate() error {

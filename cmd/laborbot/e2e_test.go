@@ -143,11 +143,11 @@ func TestE2EPrivateChat(t *testing.T) {
 		t.Error("answer lacks the way to a human")
 	}
 	kb := telegramtest.ReplyMarkup(ans)
-	if kb == nil || !strings.HasPrefix(kb.InlineKeyboard[0][0].CallbackData, "fb|+|") {
+	if len(keyboardButtons(kb, "fb|+|")) != 1 || len(keyboardButtons(kb, "fb|-|")) != 1 {
 		t.Fatalf("no feedback buttons: %+v", kb)
 	}
 	// 👎 is stored and acknowledged.
-	tg.PushUpdate(telegramtest.Callback(chat, chat, ans.MessageID(), kb.InlineKeyboard[0][1].CallbackData))
+	tg.PushUpdate(telegramtest.Callback(chat, chat, ans.MessageID(), keyboardButtons(kb, "fb|-|")[0].CallbackData))
 	tg.WaitFor(t, wait, func(c telegramtest.Call) bool { return c.Method == "answerCallbackQuery" && c.OK() })
 
 	tg.PushUpdate(telegramtest.TextMessage(chat, chat, "My boss has not paid my wages for two months. What can I do?", telegramtest.WithLang("en")))

@@ -38,7 +38,7 @@ func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.
 // newEngine makes the engine, with a model (and the calculators as its
 // tools) and embeddings when configured. It answers nothing until loaded.
 func newEngine(cfg Config, log *slog.Logger) *knowledge.Engine {
-	opts := knowledge.Options{Index: bleve.Build, LLMTimeout: cfg.LLMTimeout, Logger: log}
+	opts := knowledge.Options{Index: bleve.Build, LLMTimeout: cfg.LLMTimeout, Logger: log, Decision: cfg.decision}
 	if cfg.OpenAIModel != "" || cfg.OpenAIEmbeddingModel != "" {
 		client := openai.New(openai.Config{APIKey: cfg.OpenAIAPIKey, BaseURL: cfg.OpenAIBaseURL,
 			Model: cfg.OpenAIModel, EmbeddingModel: cfg.OpenAIEmbeddingModel})

@@ -3,43 +3,105 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/laborbot/laborbot/knowledge"
 )
 
+// defaultEvalFiles are the project's own labelled questions and the shared
+// development set (beside the checkout).
+const defaultEvalFiles = "eval/questions.jsonl,../shared/eval/dev.jsonl"
+
 func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	file := fs.String("file", "../shared/eval/dev.jsonl", "evaluation set (one JSON question per line)")
-	entriesOnly := fs.Bool("entries-only", false, "rank only knowledge-base entries, not statute articles")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
+	fset := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fset.SetOutput(m.Stderr)
+	files := fset.String("file", defaultEvalFiles, "evaluation sets, comma-separated (one JSON question per line)")
+	entriesOnly := fset.Bool("entries-only", false, "rank only knowledge-base entries, not statute articles")
+	asJSON := fset.Bool("json", false, "print the reports as JSON")
+	misses := fset.Bool("misses", false, "list the questions a worker would have been let down by")
+	calibrate := fset.String("calibrate", "", "fit the relevance decision on the first file's calibration split and write it to this file (use it with DECISION_FILE)")
+	if err := fset.Parse(args); err != nil {
 		return errUsage
-	}
-	f, err := os.Open(*file)
-	if err != nil {
-		return fmt.Errorf("evaluation set: %w", err)
-	}
-	defer f.Close()
-	items, err := knowledge.ReadEvalItems(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *file, err)
 	}
 	eng, err := buildEngine(ctx, cfg, m.Logger)
 	if err != nil {
 		return err
 	}
-	rep, err := eng.Evaluate(ctx, items, knowledge.SearchOptions{EntriesOnly: *entriesOnly})
-	if err != nil {
-		return err
+	for i, file := range strings.Split(*files, ",") {
+		file = strings.TrimSpace(file)
+		items, err := readEvalFile(file)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && *files == defaultEvalFiles {
+				fmt.Fprintf(m.Stderr, "laborbot eval: %s not found, skipped\n", file)
+				continue
+			}
+			return err
+		}
+		if i == 0 && *calibrate != "" {
+			model, rep, err := eng.Calibrate(ctx, items)
+			if err != nil {
+				return err
+			}
+			b, _ := json.MarshalIndent(model, "", "  ")
+			if err := os.WriteFile(*calibrate, append(b, '\n'), 0o644); err != nil {
+				return fmt.Errorf("writing the decision model: %w", err)
+			}
+			fmt.Fprintf(m.Stdout, "decision written to %s\n%s", *calibrate, rep)
+			fmt.Fprintf(m.Stdout, "domain: %s\nanswer: %s\nranking: %+v\n\n", model.Domain, model.Answer, model.Ranking)
+			// Measure with the model just fitted.
+			if eng, err = buildEngine(ctx, withDecision(cfg, &model), m.Logger); err != nil {
+				return err
+			}
+		}
+		rep, err := eng.Evaluate(ctx, items, knowledge.SearchOptions{EntriesOnly: *entriesOnly})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if err := json.NewEncoder(m.Stdout).Encode(map[string]any{"file": file, "report": rep}); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(m.Stdout, "== %s (%d questions)\n%s", file, len(items), rep)
+		if *misses {
+			for _, r := range rep.Misses {
+				fmt.Fprintf(m.Stdout, "miss %-22s expect %-9s got %-9s first %-40s p(labor) %.2f p(answer) %.2f  %s\n",
+					r.ID, r.Expect, r.Outcome, r.First, r.PLabor, r.PAnswer, truncate(r.Question, 60))
+			}
+		}
+		fmt.Fprintln(m.Stdout)
 	}
-	if *asJSON {
-		return json.NewEncoder(m.Stdout).Encode(rep)
-	}
-	fmt.Fprint(m.Stdout, rep.String())
-	fmt.Fprintf(m.Stdout, "misses: %v\n", rep.Misses)
 	return nil
+}
+
+func readEvalFile(path string) ([]knowledge.EvalItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation set: %w", err)
+	}
+	defer f.Close()
+	items, err := knowledge.ReadEvalItems(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return items, nil
+}
+
+func withDecision(cfg Config, m *knowledge.DecisionModel) Config {
+	cfg.decision = m
+	return cfg
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }

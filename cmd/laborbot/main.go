@@ -41,8 +41,10 @@ Usage:
   laborbot chat                       talk to the bot in this terminal
   laborbot ask [--json] [-k N] [--lang zh|en] QUESTION
                                       answer one question ("-" reads one per line from stdin, JSON out)
-  laborbot eval [--file dev.jsonl] [--laws]
-                                      measure retrieval (hit@3, MRR) on an evaluation set
+  laborbot eval [--file A.jsonl,B.jsonl] [--misses] [--json] [--calibrate OUT.json]
+                                      measure answers (useful first answer, refusals, hit@3, MRR) on
+                                      evaluation sets (default eval/questions.jsonl and ../shared/eval/dev.jsonl);
+                                      --calibrate fits the relevance decision (use it with DECISION_FILE)
   laborbot export [--format csv|json] [--out FILE]
                                       write all tickets for the court's mediation platform and the union's records
   laborbot kb validate|export|import PATH
