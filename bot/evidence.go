@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/laborbot/laborbot/intake"
@@ -35,6 +37,9 @@ func (c *Conversation) storeEvidence(ctx context.Context, number int64, files []
 	}
 	for i, e := range files {
 		data, err := d.Download(ctx, e.FileID)
+		if errors.Is(err, ErrNotDownloaded) {
+			continue
+		}
 		if err == nil {
 			err = c.intake.svc.StoreEvidence(ctx, number, e.FileID, data)
 		}
@@ -43,6 +48,48 @@ func (c *Conversation) storeEvidence(ctx context.Context, number int64, files []
 			c.log.Debug("evidence file not stored", "ticket", number, "file", i+1, "err", err)
 		}
 	}
+}
+
+// ErrNotDownloaded is what a Downloader given to WithEvidenceDownload
+// returns for a file it is not meant to copy (a Telegram file when only the
+// web chat's uploads are kept): the file is skipped without a warning.
+var ErrNotDownloaded = errors.New("bot: file not downloaded by design")
+
+// sendEvidence shows evidence file i of ticket number to the mediator:
+// Telegram's own files by their id; files uploaded in the web chat, which
+// Telegram does not hold, from the store (intake checks the mediator may
+// see them and records that they did).
+func (c *Conversation) sendEvidence(ctx context.Context, userID, number int64, i int, e intake.Evidence, caption string, out Responder) error {
+	if !IsWebFile(e.FileID) {
+		return out.ResendFile(ctx, e.Kind, e.FileID, caption)
+	}
+	data, err := c.intake.svc.Evidence(ctx, userID, number, e.FileID)
+	if errors.Is(err, intake.ErrNotFound) {
+		return out.Send(ctx, Reply{Text: caption + " · " + evidenceMissing.in("zh")})
+	}
+	if err != nil {
+		return err
+	}
+	return out.SendFile(ctx, fmt.Sprintf("evidence-%d-%d%s", number, i+1, fileExt(data)), data, caption)
+}
+
+var evidenceMissing = text{"文件未保存（上传后未能存入）。", "The file was not stored."}
+
+// fileExt is the usual extension for data's sniffed type.
+func fileExt(data []byte) string {
+	switch http.DetectContentType(data) {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "image/webp":
+		return ".webp"
+	case "application/pdf":
+		return ".pdf"
+	}
+	return ".bin"
 }
 
 var evidenceAdded = text{"📎 已把文件添加到你的投诉 #%d，调解员会看到。", "📎 Added to your complaint #%d; the mediator will see it."}

@@ -325,7 +325,7 @@ func (c *Conversation) afterInterviewStep(ctx context.Context, in Incoming, iv *
 	}
 	// The interview's id makes the submission idempotent: a double press
 	// or a redelivered update returns the ticket already made.
-	t, created, err := c.intake.svc.SubmitInterview(ctx, intake.Submitter{UserID: in.UserID, ChatID: in.ChatID, Lang: lang}, "", iv)
+	t, created, err := c.intake.svc.SubmitInterview(ctx, intake.Submitter{UserID: in.UserID, ChatID: in.ChatID, Lang: lang, Source: in.Source}, "", iv)
 	if err != nil {
 		return err
 	}
@@ -594,7 +594,7 @@ func (c *Conversation) ticketAction(ctx context.Context, in Incoming, arg, lang 
 		_ = svc.RecordAudit(ctx, in.UserID, intake.ActionViewEvidence, n, "telegram")
 		for i, e := range full.Evidence {
 			caption := fmt.Sprintf("#%d · %d/%d", n, i+1, len(full.Evidence))
-			if err := out.ResendFile(ctx, e.Kind, e.FileID, caption); err != nil {
+			if err := c.sendEvidence(ctx, in.UserID, n, i, e, caption, out); err != nil {
 				return err
 			}
 		}

@@ -58,6 +58,10 @@ type Incoming struct {
 	// restart, an update it took in before: it may have been partly
 	// handled (Handle then does not apply a step twice).
 	Redelivered bool
+	// Source is the tag of the link the user came through (a poster's QR
+	// code: a site, a union branch, a campaign); "" = none. A complaint
+	// records it, so statistics can count by source.
+	Source string
 }
 
 // File is a photo or document a user sent, by the channel's id.

@@ -37,6 +37,7 @@ func Erase(t Ticket, now time.Time) Ticket {
 		MonthlyWage:   t.MonthlyWage,
 		Claimed:       t.Claimed,
 		Coworkers:     t.Coworkers,
+		Source:        t.Source,
 		State:         t.State,
 		Mediator:      t.Mediator,
 		Outcome:       t.Outcome,

@@ -128,6 +128,8 @@ type Submitter struct {
 	UserID int64
 	ChatID int64
 	Lang   string
+	// Source is the tag of the link the worker came through ("" = none).
+	Source string
 }
 
 // SubmitInterview turns a confirmed interview (Step == StepDone) into a
@@ -152,7 +154,7 @@ func (s *Service) SubmitInterview(ctx context.Context, w Submitter, key string, 
 	now := s.now()
 	a := iv.Answers
 	t = Ticket{
-		WorkerID: w.UserID, ChatID: w.ChatID, Lang: w.Lang,
+		WorkerID: w.UserID, ChatID: w.ChatID, Lang: w.Lang, Source: w.Source,
 		Types: slices.Clone(a.Types), Employer: a.Employer, EmployerKey: NormalizeEmployer(a.Employer),
 		Province: a.Province, City: a.City, District: a.District,
 		StartDate: a.StartDate, EndDate: a.EndDate, MonthlyWage: a.MonthlyWage, Claimed: a.Claimed,

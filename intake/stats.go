@@ -23,6 +23,9 @@ type Stats struct {
 	ByType map[DisputeType]int
 	// ByProvince is keyed by calc.Province.Short ("" = not given).
 	ByProvince map[string]int
+	// BySource is keyed by Ticket.Source, the tag of the link the worker
+	// came through ("" = Telegram without one).
+	BySource map[string]int
 
 	// Concluded are the tickets whose mediation ended (an outcome was
 	// recorded), whatever happened after; Settled those that ended in an
@@ -56,7 +59,7 @@ type Stats struct {
 // ComputeStats computes the statistics of tickets as of now.
 func ComputeStats(tickets []Ticket, now time.Time) Stats {
 	st := Stats{At: now, ByState: map[State]int{}, ByType: map[DisputeType]int{}, ByProvince: map[string]int{},
-		Payments: map[PaymentReport]int{}, ByReferral: map[ReferralResult]int{}}
+		Payments: map[PaymentReport]int{}, ByReferral: map[ReferralResult]int{}, BySource: map[string]int{}}
 	var toClaim, toConclusion []time.Duration
 	for _, t := range tickets {
 		st.Total++
@@ -68,6 +71,7 @@ func ComputeStats(tickets []Ticket, now time.Time) Stats {
 			st.ByType[d]++
 		}
 		st.ByProvince[t.Province]++
+		st.BySource[t.Source]++
 		switch t.Outcome {
 		case OutcomeSettled:
 			st.Settled++
@@ -171,6 +175,16 @@ func (st Stats) Render(lang string) string {
 		}
 		fmt.Fprintf(&b, "• %s: %d\n", markdown.Literal(name), st.ByProvince[p])
 	}
+	if len(st.BySource) > 1 || st.BySource[""] == 0 && len(st.BySource) == 1 {
+		b.WriteString("\n" + pick("按来源", "By source") + ":\n")
+		for _, src := range sortedByCount(st.BySource) {
+			name := src
+			if name == "" {
+				name = "Telegram"
+			}
+			fmt.Fprintf(&b, "• %s: %d\n", name, st.BySource[src])
+		}
+	}
 	b.WriteString("\n")
 	if st.Concluded > 0 {
 		fmt.Fprintf(&b, "%s: %d/%d = %.0f%%\n", pick("调解成功率（成功 ÷ 调解结束）", "Settlement rate (settled ÷ concluded)"),
@@ -203,6 +217,21 @@ func (st Stats) Render(lang string) string {
 		fmt.Fprintf(&b, "%s: %s\n", pick("办结用时中位数", "Median time to conclusion"), humanDuration(st.MedianToConclusion, lang))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// sortedByCount returns m's keys, the largest count first (ties by key).
+func sortedByCount(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if d := m[b] - m[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
 }
 
 // humanDuration renders a duration in days and hours, or minutes.

@@ -266,3 +266,26 @@ func TestComputeStatsMedians(t *testing.T) {
 		t.Errorf("empty stats = %+v", st)
 	}
 }
+
+// Tickets count by the link the worker came through, and the source
+// outlives the erasure of the worker's data (it is no personal data).
+func TestStatsBySource(t *testing.T) {
+	ts := []intake.Ticket{
+		{State: intake.StateNew, CreatedAt: t0, Source: "site-7"},
+		{State: intake.StateNew, CreatedAt: t0, Source: "site-7"},
+		{State: intake.StateNew, CreatedAt: t0, Source: "web"},
+		{State: intake.StateNew, CreatedAt: t0},
+	}
+	ts[1] = intake.Erase(ts[1], t0)
+	st := intake.ComputeStats(ts, t0)
+	if st.BySource["site-7"] != 2 || st.BySource["web"] != 1 || st.BySource[""] != 1 {
+		t.Fatalf("BySource = %v", st.BySource)
+	}
+	out := st.Render("zh")
+	if !strings.Contains(out, "按来源") || !strings.Contains(out, "• site-7: 2") || !strings.Contains(out, "• Telegram: 1") {
+		t.Errorf("rendered stats lack the sources:\n%s", out)
+	}
+	if out := intake.ComputeStats(ts[3:], t0).Render("en"); strings.Contains(out, "By source") {
+		t.Errorf("Telegram-only stats show a source section:\n%s", out)
+	}
+}

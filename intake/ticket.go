@@ -51,6 +51,10 @@ type Ticket struct {
 	// NameKey is the blind index of Name (see Service.NameKey), so staff
 	// can search by name; personal.
 	NameKey string `json:"name_key,omitempty"`
+	// Source is the tag of the link the worker came through (a poster at
+	// a site, a union branch, a campaign; "web" for the web chat without
+	// one, "" for Telegram). Not personal: statistics count by it.
+	Source string `json:"source,omitempty"`
 
 	State         State      `json:"state"`
 	Mediator      int64      `json:"mediator,omitempty"` // the claiming mediator's user id
