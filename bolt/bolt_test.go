@@ -14,6 +14,7 @@ import (
 
 	"github.com/laborbot/laborbot/bot"
 	"github.com/laborbot/laborbot/storetest"
+	"github.com/laborbot/laborbot/web/webchat"
 )
 
 func TestStore(t *testing.T) {
@@ -258,4 +259,10 @@ func TestPingAfterClose(t *testing.T) {
 	if err := s.Ping(t.Context()); err == nil {
 		t.Error("Ping after Close returned no error; a health check must see a closed store")
 	}
+}
+
+func TestWebChatStore(t *testing.T) {
+	storetest.TestWebChatStore(t, func(t *testing.T) webchat.Store {
+		return openTest(t, filepath.Join(t.TempDir(), "laborbot.db"))
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/storetest"
+	"github.com/laborbot/laborbot/web/webchat"
 )
 
 func TestIntakeStore(t *testing.T) {
@@ -42,4 +43,12 @@ func TestIntakeKeysShareHashTag(t *testing.T) {
 			t.Errorf("key %s has no {intake} hash tag", k)
 		}
 	}
+}
+
+func TestWebChatStore(t *testing.T) {
+	testClient(t)
+	storetest.TestWebChatStore(t, func(t *testing.T) webchat.Store {
+		s, _ := newTestStore(t)
+		return s
+	})
 }

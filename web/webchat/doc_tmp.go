@@ -1,0 +1,2 @@
+// Package webchat is the web chat for workers.
+package webchat
