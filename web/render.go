@@ -98,6 +98,11 @@ type Page struct {
 	Flash, Alert string
 	// Data is the page's own content.
 	Data any
+	// Scripts are a site's own static scripts (names under web/static),
+	// loaded after app.js.
+	Scripts []string
+	// BodyClass is a class for the page's body (a site's own layout).
+	BodyClass string
 }
 
 // RendererOptions configure a Renderer.

@@ -262,3 +262,34 @@ func TestInBrowser(t *testing.T) {
 		t.Errorf("second context shares the first one's cookies: %q", got)
 	}
 }
+
+func TestClientIP(t *testing.T) {
+	trusted, err := web.ParseProxies("10.0.0.0/8, 127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := web.ParseProxies("10.0.0.0/8,nonsense"); err == nil {
+		t.Error("a bad proxy list was accepted")
+	}
+	for _, tc := range []struct {
+		remote, xff, want string
+	}{
+		{"203.0.113.5:1234", "", "203.0.113.5"},
+		{"203.0.113.5:1234", "1.2.3.4", "203.0.113.5"},           // not from a proxy: the header is ignored
+		{"127.0.0.1:80", "198.51.100.7", "198.51.100.7"},         // through the proxy
+		{"127.0.0.1:80", "6.6.6.6, 198.51.100.7", "198.51.100.7"}, // a forged hop further left is ignored
+		{"127.0.0.1:80", "198.51.100.7, 10.1.2.3", "198.51.100.7"},
+		{"127.0.0.1:80", "", "127.0.0.1"},
+		{"127.0.0.1:80", "garbage", "127.0.0.1"},
+		{"[::ffff:127.0.0.1]:80", "198.51.100.9", "198.51.100.9"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := web.ClientIP(r, trusted).String(); got != tc.want {
+			t.Errorf("ClientIP(%s, %q) = %s, want %s", tc.remote, tc.xff, got, tc.want)
+		}
+	}
+}

@@ -1,2 +1,0 @@
-// Package webchat is the web chat for workers.
-package webchat
