@@ -35,14 +35,14 @@ const (
 
 var _ webchat.Store = (*Store)(nil)
 
-func (s *Store) webUpdate(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
+func (s *Store) chatUpdate(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return s.db.Update(fn)
 }
 
-func (s *Store) webView(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
+func (s *Store) chatView(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func bucketOf(tx *bbolt.Tx, name string) (*bbolt.Bucket, error) {
 // AppendInbox implements webchat.Store.
 func (s *Store) AppendInbox(ctx context.Context, worker int64, entry []byte) (int64, error) {
 	var seq int64
-	err := s.webUpdate(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
 		seqs, err := bucketOf(tx, bucketWebSeq)
 		if err != nil {
 			return err
@@ -106,7 +106,7 @@ func (s *Store) Inbox(ctx context.Context, worker int64, after int64, limit int)
 	if limit <= 0 {
 		return nil, ctx.Err()
 	}
-	err := s.webView(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatView(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketWebInbox))
 		if b == nil {
 			return nil
@@ -147,7 +147,7 @@ func (s *Store) PutUpload(ctx context.Context, worker int64, id string, data []b
 		return fmt.Errorf("bolt: put upload: %d bytes is over the limit of %d", len(data), webchat.MaxUploadSize)
 	}
 	now := s.now()
-	err := s.webUpdate(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
 		b, err := bucketOf(tx, bucketWebUploads)
 		if err != nil {
 			return err
@@ -182,7 +182,7 @@ func (s *Store) PutUpload(ctx context.Context, worker int64, id string, data []b
 func (s *Store) GetUpload(ctx context.Context, worker int64, id string) ([]byte, error) {
 	var out []byte
 	now := s.now()
-	err := s.webView(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatView(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketWebUploads))
 		if b == nil {
 			return webchat.ErrNotFound
@@ -205,7 +205,7 @@ func (s *Store) PutPushSubscription(ctx context.Context, worker int64, key strin
 	if key == "" || len(key)+8 > bbolt.MaxKeySize {
 		return fmt.Errorf("bolt: put push subscription: bad key length %d", len(key))
 	}
-	err := s.webUpdate(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
 		b, err := bucketOf(tx, bucketWebPush)
 		if err != nil {
 			return err
@@ -235,7 +235,7 @@ func (s *Store) PutPushSubscription(ctx context.Context, worker int64, key strin
 // PushSubscriptions implements webchat.Store.
 func (s *Store) PushSubscriptions(ctx context.Context, worker int64) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	err := s.webView(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatView(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketWebPush))
 		if b == nil {
 			return nil
@@ -255,7 +255,7 @@ func (s *Store) PushSubscriptions(ctx context.Context, worker int64) (map[string
 
 // DeletePushSubscription implements webchat.Store.
 func (s *Store) DeletePushSubscription(ctx context.Context, worker int64, key string) error {
-	err := s.webUpdate(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketWebPush))
 		if b == nil {
 			return nil
@@ -272,7 +272,7 @@ func (s *Store) DeletePushSubscription(ctx context.Context, worker int64, key st
 // numbers are never reused (a page still open must not mistake new entries
 // for ones it has shown).
 func (s *Store) DeleteWebWorker(ctx context.Context, worker int64) error {
-	err := s.webUpdate(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
 		for _, name := range []string{bucketWebInbox, bucketWebUploads, bucketWebPush} {
 			b := tx.Bucket([]byte(name))
 			if b == nil {
@@ -297,7 +297,7 @@ func (s *Store) DeleteWebWorker(ctx context.Context, worker int64) error {
 // WebChatKey implements webchat.Store.
 func (s *Store) WebChatKey(ctx context.Context, gen func() ([]byte, error)) ([]byte, error) {
 	var key []byte
-	err := s.webUpdate(ctx, func(tx *bbolt.Tx) error {
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
 		b, err := bucketOf(tx, bucketWebMeta)
 		if err != nil {
 			return err

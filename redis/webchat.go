@@ -13,20 +13,20 @@ import (
 	"github.com/laborbot/laborbot/web/webchat"
 )
 
-// The web chat's keys: one worker's share the {web:<id>} hash tag, so a
+// The web chat's keys: one worker's share the {webchat:<id>} hash tag, so a
 // Cluster keeps them in one slot.
 //
-//	<prefix>{web:<id>}:seq            the last inbox sequence number given
-//	<prefix>{web:<id>}:inbox          list of "<seq>:<entry>", oldest first, capped at MaxInbox
-//	<prefix>{web:<id>}:upload:<uid>   an uploaded file, expiring
-//	<prefix>{web:<id>}:uploads        set of the worker's upload ids (to delete them)
-//	<prefix>{web:<id>}:push           hash key → push subscription
+//	<prefix>{webchat:<id>}:seq            the last inbox sequence number given
+//	<prefix>{webchat:<id>}:inbox          list of "<seq>:<entry>", oldest first, capped at MaxInbox
+//	<prefix>{webchat:<id>}:upload:<uid>   an uploaded file, expiring
+//	<prefix>{webchat:<id>}:uploads        set of the worker's upload ids (to delete them)
+//	<prefix>{webchat:<id>}:push           hash key → push subscription
 //	<prefix>{webchat}:key             the cookie-signing key
 
 var _ webchat.Store = (*Store)(nil)
 
-func (s *Store) webKey(worker int64, what string) string {
-	return s.prefix + "{web:" + strconv.FormatInt(worker, 10) + "}:" + what
+func (s *Store) chatKeyOf(worker int64, what string) string {
+	return s.prefix + "{webchat:" + strconv.FormatInt(worker, 10) + "}:" + what
 }
 
 // appendInboxScript gives the next sequence number and pushes the entry in
@@ -39,7 +39,7 @@ return seq`)
 
 // AppendInbox implements webchat.Store.
 func (s *Store) AppendInbox(ctx context.Context, worker int64, entry []byte) (int64, error) {
-	seq, err := appendInboxScript.Run(ctx, s.client, []string{s.webKey(worker, "seq"), s.webKey(worker, "inbox")},
+	seq, err := appendInboxScript.Run(ctx, s.client, []string{s.chatKeyOf(worker, "seq"), s.chatKeyOf(worker, "inbox")},
 		entry, webchat.MaxInbox).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("redis: append to an inbox: %w", err)
@@ -52,7 +52,7 @@ func (s *Store) Inbox(ctx context.Context, worker int64, after int64, limit int)
 	if limit <= 0 {
 		return nil, ctx.Err()
 	}
-	vals, err := s.client.LRange(ctx, s.webKey(worker, "inbox"), int64(-limit), -1).Result()
+	vals, err := s.client.LRange(ctx, s.chatKeyOf(worker, "inbox"), int64(-limit), -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redis: read an inbox: %w", err)
 	}
@@ -78,11 +78,11 @@ func (s *Store) PutUpload(ctx context.Context, worker int64, id string, data []b
 	if len(data) > webchat.MaxUploadSize {
 		return fmt.Errorf("redis: put upload: %d bytes is over the limit of %d", len(data), webchat.MaxUploadSize)
 	}
-	key := s.webKey(worker, "upload:"+id)
+	key := s.chatKeyOf(worker, "upload:"+id)
 	_, err := s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Set(ctx, key, data, 0)
 		p.PExpireAt(ctx, key, expires) // in the past: deleted at once
-		p.SAdd(ctx, s.webKey(worker, "uploads"), id)
+		p.SAdd(ctx, s.chatKeyOf(worker, "uploads"), id)
 		return nil
 	})
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *Store) PutUpload(ctx context.Context, worker int64, id string, data []b
 
 // GetUpload implements webchat.Store.
 func (s *Store) GetUpload(ctx context.Context, worker int64, id string) ([]byte, error) {
-	v, err := s.client.Get(ctx, s.webKey(worker, "upload:"+id)).Bytes()
+	v, err := s.client.Get(ctx, s.chatKeyOf(worker, "upload:"+id)).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return nil, webchat.ErrNotFound
 	}
@@ -108,7 +108,7 @@ func (s *Store) PutPushSubscription(ctx context.Context, worker int64, key strin
 	if key == "" {
 		return errors.New("redis: put push subscription: no key")
 	}
-	hkey := s.webKey(worker, "push")
+	hkey := s.chatKeyOf(worker, "push")
 	err := s.client.Watch(ctx, func(tx *goredis.Tx) error {
 		keys, err := tx.HKeys(ctx, hkey).Result()
 		if err != nil {
@@ -137,7 +137,7 @@ func (s *Store) PutPushSubscription(ctx context.Context, worker int64, key strin
 
 // PushSubscriptions implements webchat.Store.
 func (s *Store) PushSubscriptions(ctx context.Context, worker int64) (map[string][]byte, error) {
-	m, err := s.client.HGetAll(ctx, s.webKey(worker, "push")).Result()
+	m, err := s.client.HGetAll(ctx, s.chatKeyOf(worker, "push")).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redis: push subscriptions: %w", err)
 	}
@@ -150,7 +150,7 @@ func (s *Store) PushSubscriptions(ctx context.Context, worker int64) (map[string
 
 // DeletePushSubscription implements webchat.Store.
 func (s *Store) DeletePushSubscription(ctx context.Context, worker int64, key string) error {
-	if err := s.client.HDel(ctx, s.webKey(worker, "push"), key).Err(); err != nil {
+	if err := s.client.HDel(ctx, s.chatKeyOf(worker, "push"), key).Err(); err != nil {
 		return fmt.Errorf("redis: delete push subscription: %w", err)
 	}
 	return nil
@@ -159,13 +159,13 @@ func (s *Store) DeletePushSubscription(ctx context.Context, worker int64, key st
 // DeleteWebWorker implements webchat.Store. The sequence counter stays, so
 // numbers are never reused.
 func (s *Store) DeleteWebWorker(ctx context.Context, worker int64) error {
-	ids, err := s.client.SMembers(ctx, s.webKey(worker, "uploads")).Result()
+	ids, err := s.client.SMembers(ctx, s.chatKeyOf(worker, "uploads")).Result()
 	if err != nil {
 		return fmt.Errorf("redis: delete a web worker: %w", err)
 	}
-	keys := []string{s.webKey(worker, "inbox"), s.webKey(worker, "uploads"), s.webKey(worker, "push")}
+	keys := []string{s.chatKeyOf(worker, "inbox"), s.chatKeyOf(worker, "uploads"), s.chatKeyOf(worker, "push")}
 	for _, id := range ids {
-		keys = append(keys, s.webKey(worker, "upload:"+id))
+		keys = append(keys, s.chatKeyOf(worker, "upload:"+id))
 	}
 	if err := s.client.Del(ctx, keys...).Err(); err != nil {
 		return fmt.Errorf("redis: delete a web worker: %w", err)

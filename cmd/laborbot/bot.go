@@ -25,6 +25,7 @@ import (
 	"github.com/laborbot/laborbot/redis"
 	"github.com/laborbot/laborbot/schedule"
 	"github.com/laborbot/laborbot/web"
+	"github.com/laborbot/laborbot/web/webchat"
 )
 
 // store is everything laborbot keeps: both the embedded and the Redis store
@@ -37,6 +38,7 @@ type store interface {
 	web.SessionStore
 	schedule.Store
 	letter.Store
+	webchat.Store
 }
 
 // openStore opens Redis when REDIS_URL is set, else the embedded file
@@ -62,8 +64,8 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		fmt.Fprintf(m.Stderr, "laborbot %s takes no arguments\n", cmd)
 		return errUsage
 	}
-	if cmd == "run" && cfg.TelegramToken == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it (or try `laborbot chat` in the terminal)")
+	if cmd == "run" && cfg.TelegramToken == "" && !cfg.WebChat {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set and WEBCHAT is off: set a token from @BotFather, or turn the web chat on (or try `laborbot chat` in the terminal)")
 	}
 	store, kind, err := openStore(ctx, cfg)
 	if err != nil {
@@ -87,12 +89,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if _, err := tickets.SealStoredNotes(ctx); err != nil {
 		m.Logger.Warn("sealing stored notes failed", "err", err)
 	}
-	// The Telegram transport is made after the conversation it serves, so
-	// the conversation reaches other chats through this late binding.
-	var tg *telegram.Transport
-	messenger := bot.Messenger(bot.MessengerFunc(func(ctx context.Context, chatID int64, r bot.Reply) error {
-		return tg.SendTo(ctx, chatID, r)
-	}))
+	// The channels (Telegram, the web chat) are made after the
+	// conversation they serve, so the conversation reaches other chats
+	// through this late binding, which routes web ids to the web chat.
+	ch := &channels{evidence: cfg.EvidenceDownload}
+	messenger := bot.Messenger(ch)
 	if cmd == "chat" {
 		messenger = terminal.Messenger(m.Stdout)
 	}
@@ -108,15 +109,10 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		}
 	}()
 	roleOf := knowledgeRoles(tickets)
-	downloader := bot.DownloaderFunc(func(ctx context.Context, fileID string) ([]byte, error) {
-		if tg == nil {
-			return nil, errors.New("files can only be sent through Telegram")
-		}
-		return tg.Download(ctx, fileID)
-	})
+	downloader := bot.DownloaderFunc(ch.Download)
 	opts := []bot.Option{bot.WithIntake(tickets, sealer, messenger, cfg.MediatorChatID), bot.WithKnowledgeAdmin(kbAdmin, roleOf, downloader)}
-	if cfg.EvidenceDownload {
-		opts = append(opts, bot.WithEvidenceDownload(downloader))
+	if cfg.EvidenceDownload || cfg.WebChat && cmd != "chat" {
+		opts = append(opts, bot.WithEvidenceDownload(ch.EvidenceDownloader()))
 	}
 	var conv *bot.Conversation
 	con, err := m.newConsole(ctx, cfg, consoleDeps{store: store, tickets: tickets, files: downloader, sealer: sealer, engine: engine, kb: kbAdmin},
@@ -134,12 +130,21 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))
 	}
 
-	tg, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate, ChatRate: m.ChatRate,
-		Logger: m.Logger, Metrics: metrics, Spool: store, Owner: spoolOwner(), Sealer: sealer, Clock: m.Clock}, conv)
+	var tg *telegram.Transport
+	if cfg.TelegramToken != "" {
+		tg, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+			WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, PollTimeout: m.PollTimeout, MaxRate: cfg.TelegramRate, ChatRate: m.ChatRate,
+			Logger: m.Logger, Metrics: metrics, Spool: store, Owner: spoolOwner(), Sealer: sealer, Clock: m.Clock}, conv)
+		if err != nil {
+			return err
+		}
+		ch.tg = tg
+	}
+	chat, err := m.newWebChat(ctx, cfg, store, conv, sealer)
 	if err != nil {
 		return err
 	}
+	ch.chat = chat
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -149,18 +154,25 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 			http.Error(w, "store: unreachable", http.StatusServiceUnavailable)
 			return
 		}
+		if tg == nil {
+			fmt.Fprintln(w, "ok")
+			return
+		}
 		if err := tg.Ping(ctx); err != nil {
 			http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	if cfg.WebhookURL != "" {
+	if cfg.WebhookURL != "" && tg != nil {
 		mux.Handle("POST "+webhookPath(cfg.WebhookURL), tg.WebhookHandler())
 	}
 	sites := webSites{}
 	if con != nil {
 		sites.Console = con
+	}
+	if chat != nil {
+		sites.Chat = chat
 	}
 	if err := mountWeb(mux, sites); err != nil {
 		return err
@@ -172,7 +184,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: web.MaxHeaderBytes}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
-	m.Logger.Info("laborbot started", "bot", tg.Username(), "store", kind, "http", ln.Addr().String(),
+	username := ""
+	if tg != nil {
+		username = tg.Username()
+	}
+	m.Logger.Info("laborbot started", "bot", username, "webchat", chat != nil, "store", kind, "http", ln.Addr().String(),
 		"llm", engine.HasModel(), "entries", len(engine.Library().Entries()), "statutes", engine.Library().Statutes().Len())
 	if m.OnReady != nil {
 		m.OnReady(ln.Addr().String())
@@ -210,7 +226,15 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		}
 	}()
 	runErr := make(chan error, 1)
-	go func() { runErr <- tg.Run(ctx) }()
+	go func() {
+		if tg == nil {
+			// The web chat alone: it serves until the program stops.
+			<-ctx.Done()
+			runErr <- nil
+			return
+		}
+		runErr <- tg.Run(ctx)
+	}()
 	select {
 	case err = <-runErr:
 	case err = <-srvErr:

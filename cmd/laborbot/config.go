@@ -51,6 +51,20 @@ type Config struct {
 	// ConsoleIdle ends a console session after this long without a
 	// request.
 	ConsoleIdle time.Duration `env:"CONSOLE_IDLE" envDefault:"2h"`
+	// WebChat serves the workers' web chat at /chat on HTTP_ADDR.
+	WebChat bool `env:"WEBCHAT" envDefault:"true"`
+	// WebChatKey signs the web chat's cookies and resume links (generated
+	// and kept in the store when empty).
+	WebChatKey string `env:"WEBCHAT_KEY"`
+	// PublicURL is the site's public base URL: resume links and posters
+	// point there, and with https cookies are Secure.
+	PublicURL string `env:"PUBLIC_URL"`
+	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies string `env:"TRUSTED_PROXIES"`
+	// Web Push for the web chat (off unless both keys are set).
+	WebPushPublicKey  string `env:"WEBPUSH_PUBLIC_KEY"`
+	WebPushPrivateKey string `env:"WEBPUSH_PRIVATE_KEY"`
+	WebPushSubject    string `env:"WEBPUSH_SUBJECT"`
 
 	// EscalateAfter is how long a ticket may wait unclaimed before the
 	// mediators' group is reminded (the admins after twice as long).
@@ -125,6 +139,7 @@ func (c Config) validate() error {
 	if c.EscalateAfter < time.Hour || c.EscalateAfter > 30*24*time.Hour {
 		errs = append(errs, fmt.Errorf("ESCALATE_AFTER %s must be between 1h and 720h (e.g. 24h, 48h)", c.EscalateAfter))
 	}
+	errs = append(errs, c.validateWeb()...)
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}

@@ -51,7 +51,8 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string, opts
 	logs := &syncBuffer{}
 	ready := make(chan string, 1)
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Environ: full,
-		OnReady: func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second, ChatRate: chatRate(env)}
+		OnReady: func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second, ChatRate: chatRate(env),
+		WebChatLimits: webChatLimits(env)}
 	for _, o := range opts {
 		o(m)
 	}

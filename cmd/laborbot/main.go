@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/laborbot/laborbot/bot"
+	"github.com/laborbot/laborbot/web/webchat"
 )
 
 func main() {
@@ -37,7 +39,7 @@ var errUsage = errors.New("usage")
 const usage = `laborbot: legal help for workers and a way to their trade union.
 
 Usage:
-  laborbot [run]                      run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+  laborbot [run]                      run the bot: the web chat on HTTP_ADDR, and Telegram with TELEGRAM_BOT_TOKEN
   laborbot chat                       talk to the bot in this terminal
   laborbot ask [--json] [-k N] [--lang zh|en] QUESTION
                                       answer one question ("-" reads one per line from stdin, JSON out)
@@ -81,6 +83,11 @@ type Main struct {
 	// (0: every 30s).
 	Now          func() time.Time
 	SchedulePoll time.Duration
+	// PushEndpoints overrides which Web Push endpoints the web chat posts
+	// to (tests use a fake push service on 127.0.0.1).
+	PushEndpoints func(*url.URL) bool
+	// WebChatLimits adjusts the web chat's options (tests: rate limits).
+	WebChatLimits func(*webchat.Options)
 }
 
 // Run reads the configuration and runs the subcommand in args.

@@ -13,6 +13,8 @@ type webSites struct {
 	// Console is the mediators' and admins' console at /console/ (nil:
 	// off).
 	Console http.Handler
+	// Chat is the workers' web chat at /chat (nil: off).
+	Chat http.Handler
 }
 
 // mountWeb adds the web pages to the public server's mux: the shared
@@ -28,6 +30,14 @@ func mountWeb(mux *http.ServeMux, sites webSites) error {
 	if sites.Console != nil {
 		mux.Handle("/console/", web.Secure(sites.Console))
 		mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
+	}
+	if sites.Chat != nil {
+		chat := web.Secure(sites.Chat)
+		mux.Handle("/chat", chat)
+		mux.Handle("/chat/", chat)
+		// The site's root leads to the chat: a worker types the bare
+		// address from a poster.
+		mux.Handle("GET /{$}", web.Secure(http.RedirectHandler("/chat", http.StatusFound)))
 	}
 	return nil
 }

@@ -75,37 +75,40 @@ document.addEventListener("DOMContentLoaded", function () {
     return pump();
   }
 
+  // Submissions run one after another: a tap while an answer is still
+  // arriving waits for it instead of being lost.
+  var queue = Promise.resolve();
   function submit(form, submitter, ev) {
-    if (!window.fetch || !window.ReadableStream || !window.TextDecoder || busy) {
-      if (busy) { ev.preventDefault(); }
+    if (!window.fetch || !window.ReadableStream || !window.TextDecoder || !window.URLSearchParams) {
       return; // the plain form post does it
     }
     ev.preventDefault();
     var data = new FormData(form);
-    if (submitter && submitter.name) {
-      data.append(submitter.name, submitter.value);
-      if (submitter.getAttribute("data-label")) { data.set("label", submitter.getAttribute("data-label")); }
-    }
+    if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    // Files go as multipart; everything else as a plain urlencoded form.
+    var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+    if (form.id === "composer" || form.id === "upload") { form.reset(); }
+    queue = queue.then(function () { return post(form.action, body); });
+  }
+  function post(action, body) {
     busy = true;
+    chat.setAttribute("data-busy", "1");
     say(chat.getAttribute("data-sending"));
-    var buttons = form.querySelectorAll("button");
-    buttons.forEach(function (b) { b.disabled = true; });
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "text/event-stream" } })
+    return fetch(action, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/event-stream" } })
       .then(function (resp) {
         if (!resp.body) { throw new Error("no body"); }
-        if (form.id === "composer") { form.reset(); }
-        if (form.id === "upload") { form.reset(); }
         return readEvents(resp, function (name, d) {
           if (name === "msg") { dropDraft(); addHTML(d.html, d.seq); scrollEnd(); }
           else if (name === "draft") { draft(d.html); }
           else if (name === "error") { say(d.message); }
+          else if (name === "reload") { window.location.replace("/chat#end"); window.location.reload(); }
           else if (name === "done") { dropDraft(); say(""); }
         });
       })
       .catch(function () { say(chat.getAttribute("data-offline")); })
       .then(function () {
         busy = false;
-        buttons.forEach(function (b) { b.disabled = false; });
+        chat.removeAttribute("data-busy");
         scrollEnd();
       });
   }

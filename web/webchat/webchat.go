@@ -281,6 +281,10 @@ func (c *Chat) handle(w http.ResponseWriter, r *http.Request, worker int64, in b
 		c.log.Error("webchat: handling a message failed", "kind", in.Kind, "err", err)
 	}
 	if events != nil {
+		if in.Data == "dd|yes" {
+			// The page still shows what was just deleted: reload it.
+			events.send("reload", map[string]any{})
+		}
 		events.send("done", map[string]any{"last": out.last})
 		return
 	}
