@@ -188,4 +188,3 @@ func scrubURL(err error) error {
 	}
 	return err
 }
-

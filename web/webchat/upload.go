@@ -1,7 +1,6 @@
 package webchat
 
 import (
-
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -148,4 +147,3 @@ func humanSize(n int) string {
 	}
 	return strconv.Itoa((n+1023)/1024) + " KB"
 }
-
