@@ -191,17 +191,17 @@ func TestE2EWebChat(t *testing.T) {
 			w.ask("18000", "(10/16)")
 			w.ask("5", "(11/16)")
 			w.ask("老板三个月没发工资，说等回款", "(12/16)")
-			w.Do(chromedp.Click(chromedp.CSS("details.tools > summary")),
-				chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{pngFile(t)}),
-				chromedp.Click(chromedp.CSS("#upload button[type=submit]")))
+			// The 📎 button opens the phone's picker; choosing a photo sends it.
+			w.Do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{pngFile(t)}, chromedp.NodeReady))
 			w.WaitText("#messages", "✅")
 			w.press("ik|next", "(13/16)")
 			w.ask("补发三个月工资", "(14/16)")
 			w.ask("张三", "(15/16)")
 			w.ask("138 0013 8000", "(16/16)")
-			w.press("ik|next", "核对")
+			w.press("ik|next", "请核对你的投诉信息")
 			if kind == "embedded" {
-				w.Screenshot("webchat-summary-wechat")
+				w.Do(chromedp.Evaluate[chromedp.Void](`(() => { const m = document.querySelectorAll('#messages li.msg-bot'); m[m.length-1].scrollIntoView({block: 'start'}); })()`))
+				w.ScreenshotViewport("webchat-summary-wechat")
 			}
 			w.press("ik|submit", "#1")
 

@@ -15,6 +15,15 @@ document.addEventListener("DOMContentLoaded", function () {
     var end = document.getElementById("end");
     if (end) { end.scrollIntoView({ block: "end" }); }
   }
+  // showLatest puts the newest exchange in view from its start: the
+  // worker's last message, then the answer below it, read from the top.
+  function showLatest() {
+    var mine = list.querySelectorAll("li.msg-me");
+    var all = list.querySelectorAll("li.msg");
+    var from = mine.length ? mine[mine.length - 1] : null;
+    if (!from && all.length > 1) { from = all[all.length - 1]; }
+    if (from) { from.scrollIntoView({ block: "start" }); } else { window.scrollTo(0, 0); }
+  }
   function say(text) {
     if (!status) { return; }
     status.textContent = text || "";
@@ -98,7 +107,7 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (resp) {
         if (!resp.body) { throw new Error("no body"); }
         return readEvents(resp, function (name, d) {
-          if (name === "msg") { dropDraft(); addHTML(d.html, d.seq); scrollEnd(); }
+          if (name === "msg") { dropDraft(); addHTML(d.html, d.seq); showLatest(); }
           else if (name === "draft") { draft(d.html); }
           else if (name === "error") { say(d.message); }
           else if (name === "reload") { window.location.replace("/chat#end"); window.location.reload(); }
@@ -109,7 +118,6 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function () {
         busy = false;
         chat.removeAttribute("data-busy");
-        scrollEnd();
       });
   }
 
@@ -123,6 +131,19 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   bind(document);
+  document.documentElement.classList.add("js");
+
+  // Choosing a file sends it at once (the 📎 button opens the picker).
+  var file = document.getElementById("file");
+  var upload = document.getElementById("upload");
+  if (file && upload) {
+    file.addEventListener("change", function () {
+      if (!file.files || !file.files.length) { return; }
+      var tools = upload.closest("details");
+      if (tools) { tools.open = false; }
+      if (upload.requestSubmit) { upload.requestSubmit(); } else { upload.submit(); }
+    });
+  }
 
   // Enter sends, Shift+Enter is a new line (on a computer; phones keep
   // their Enter key for new lines).
@@ -145,7 +166,8 @@ document.addEventListener("DOMContentLoaded", function () {
         if (!d || !d.html) { return; }
         addHTML(d.html, 0);
         if (d.last > last) { last = d.last; }
-        scrollEnd();
+        var added = list.lastElementChild;
+        if (added) { added.scrollIntoView({ block: "start", behavior: "smooth" }); }
       })
       .catch(function () {});
   }, 4000);
@@ -175,5 +197,5 @@ document.addEventListener("DOMContentLoaded", function () {
     for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
     return out;
   }
-  scrollEnd();
+  showLatest();
 });
