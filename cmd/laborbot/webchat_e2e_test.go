@@ -11,10 +11,12 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/laborbot/laborbot/bot/telegram/telegramtest"
+	"github.com/laborbot/laborbot/openai/openaitest"
 	"github.com/laborbot/laborbot/web/browsertest"
 	"github.com/laborbot/laborbot/web/webchat"
 )
@@ -329,4 +332,72 @@ func getWithCookie(t *testing.T, u, name, value string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestE2EWebChatAlone runs the binary without Telegram: the web chat
+// streams a model's answer as it is written, works without JavaScript (a
+// plain form post), and tells a flooding session to slow down.
+func TestE2EWebChatAlone(t *testing.T) {
+	browser := browsers.Get(t)
+	llm := openaitest.NewServer()
+	defer llm.Close()
+	llm.Queue(openaitest.Reply{Chunks: []string{"单位应当按月足额支付工资", "[劳动合同法 30]。", "拖欠的，可以向劳动监察投诉，", "或者申请仲裁。"}, ChunkDelay: 400 * time.Millisecond},
+		openaitest.Reply{Status: 503}) // then the model is down: the retrieval answer comes instead
+	r := startBot(t, nil, map[string]string{"TELEGRAM_BOT_TOKEN": "", "OPENAI_API_KEY": "k", "OPENAI_BASE_URL": llm.BaseURL(),
+		"OPENAI_MODEL": "m", "LLM_TIMEOUT": "10s", "webchat_burst": "6"})
+	base := "http://" + r.httpAddr
+	if code, body := r.get(t, "/healthz"); code != 200 {
+		t.Fatalf("/healthz without Telegram: %d %s", code, body)
+	}
+
+	w := chatTab{browser.NewTab(t, browsertest.Phone()), t}
+	w.Navigate(base + "/")
+	if loc := w.Location(); !strings.HasSuffix(loc, "/chat") {
+		t.Errorf("the site's root leads to %s, want /chat", loc)
+	}
+	w.Fill("#q", "老板拖欠我三个月工资怎么办")
+	w.Do(chromedp.Click(chromedp.CSS("#send"), chromedp.NodeVisible))
+	// The draft shows the model's words before the answer is complete.
+	w.WaitText("#draft", "单位应当按月足额支付工资")
+	w.WaitText("#messages", "或者申请仲裁")
+	w.WaitText("#messages", "《劳动合同法》第30条")
+	if n := browsertest.Run(w.Tab, chromedp.Evaluate[int](`document.querySelectorAll('#draft').length`)); n != 0 {
+		t.Error("the draft stayed after the final answer")
+	}
+
+	// Without JavaScript: a plain form post, and the page with the answer.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	if resp, err := client.Get(base + "/chat"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	resp, err := client.PostForm(base+"/chat/send", url.Values{"text": {"公司不给我交社保怎么办"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "公司不给我交社保怎么办") || !strings.Contains(string(page), "《社会保险法》") {
+		t.Errorf("a plain form post: %d, answer shown: %v", resp.StatusCode, strings.Contains(string(page), "《社会保险法》"))
+	}
+	// A cross-site post is refused.
+	req, _ := http.NewRequest("POST", base+"/chat/send", strings.NewReader("text=hi"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if resp, err := client.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a cross-site post: %v %v", resp.StatusCode, err)
+	}
+
+	// Flooding: the session is told, kindly, to slow down.
+	statuses := browsertest.Run(w.Tab, chromedp.Evaluate[[]int](`Promise.all([...Array(8)].map(() =>
+		fetch('/chat/send', {method: 'POST', body: new URLSearchParams({text: '/help'})}).then(r => r.status)))`,
+		func(p *runtime.EvaluateParams) { yes := true; p.AwaitPromise = &yes }))
+	if !slices.Contains(statuses, http.StatusTooManyRequests) {
+		t.Errorf("8 posts at once: statuses %v, want some 429", statuses)
+	}
+	w.Fill("#q", "还有一个问题")
+	w.Do(chromedp.Click(chromedp.CSS("#send"), chromedp.NodeVisible))
+	w.WaitText("#chat-status", "你发得太快了")
 }
