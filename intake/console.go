@@ -476,6 +476,9 @@ type Dashboard struct {
 	ByType                  []Figures // in DisputeTypes order
 	ByProvince              []Figures // most cases first
 	ByCity                  []Figures // most cases first, at most 20
+	// BySource counts by the link workers came through (SourceKey: a
+	// poster's tag, "web", "telegram"), most cases first.
+	BySource []Figures
 	ToClaim, ToOutcome      Durations
 	ToClose                 Durations
 	Mediators               []MediatorLoad // most open first
@@ -533,6 +536,8 @@ func (s *Service) Dashboard(ctx context.Context, userID int64, now time.Time) (D
 			d.ByProvince = append(d.ByProvince, figures(dim, dim[2:]))
 		case strings.HasPrefix(dim, "c:"):
 			d.ByCity = append(d.ByCity, figures(dim, dim[2:]))
+		case strings.HasPrefix(dim, "src:"):
+			d.BySource = append(d.BySource, figures(dim, dim[4:]))
 		case strings.HasPrefix(dim, "mo:"):
 			if id, err := strconv.ParseInt(dim[3:], 10, 64); err == nil {
 				d.Mediators = append(d.Mediators, MediatorLoad{UserID: id, Open: int(c[k])})
@@ -547,6 +552,7 @@ func (s *Service) Dashboard(ctx context.Context, userID int64, now time.Time) (D
 	}
 	slices.SortFunc(d.ByProvince, byCases)
 	slices.SortFunc(d.ByCity, byCases)
+	slices.SortFunc(d.BySource, byCases)
 	d.ByCity = d.ByCity[:min(len(d.ByCity), 20)]
 	slices.SortFunc(d.Mediators, func(a, b MediatorLoad) int {
 		if a.Open != b.Open {

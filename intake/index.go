@@ -41,6 +41,15 @@ const (
 )
 
 // SetState is the set of tickets in state s.
+// SourceKey is how the dashboard names a ticket's source: its tag, or
+// "telegram" for a ticket filed in Telegram (no tag).
+func SourceKey(source string) string {
+	if source == "" {
+		return "telegram"
+	}
+	return source
+}
+
 func SetState(s State) string { return "state:" + string(s) }
 
 // SetMediator is the set of tickets claimed by a mediator; SetMediatorOpen
@@ -138,6 +147,8 @@ func IndexOf(t Ticket) TicketIndex {
 			dims = append(dims, "c:"+t.Province+"/"+t.City)
 		}
 	}
+	// The link the worker came through (a poster, the web chat, Telegram).
+	dims = append(dims, "src:"+SourceKey(t.Source))
 	if !t.ClaimedAt.IsZero() {
 		add(SetToClaim, int64(t.ClaimedAt.Sub(t.CreatedAt)/time.Second))
 	}

@@ -213,6 +213,8 @@ func TestE2EWebChat(t *testing.T) {
 			if strings.Contains(post.Text(), "13800138000") {
 				t.Errorf("the group sees the full phone number: %s", post.Text())
 			}
+			// Statistics count it by the link's source tag.
+			say(t, tg, adminID, "/stats", "site-7: 1")
 			// Allow the page's push subscription (what chat.js posts once
 			// the worker allows notifications).
 			subscribe(t, w, push.srv.URL)

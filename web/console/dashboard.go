@@ -26,6 +26,7 @@ type dashboardData struct {
 	TypeRows   []namedFigures
 	Provs      []namedFigures
 	CityRows   []namedFigures
+	SourceRows []namedFigures
 	ChartTitle map[string]string
 }
 
@@ -86,6 +87,9 @@ func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request, u *user)
 		p, city, _ := strings.Cut(f.Key, "/")
 		data.CityRows = append(data.CityRows, namedFigures{provinceName(p, lang) + " " + city, f})
 	}
+	for _, f := range d.BySource {
+		data.SourceRows = append(data.SourceRows, namedFigures{f.Key, f})
+	}
 	for _, m := range d.Mediators {
 		data.Mediators = append(data.Mediators, mediatorRow{Name: c.displayName(ctx, m.UserID), Open: m.Open})
 	}
@@ -133,6 +137,9 @@ func (c *Console) dashboardExport(w http.ResponseWriter, r *http.Request, u *use
 	}
 	for _, f := range d.ByCity {
 		row("city", f)
+	}
+	for _, f := range d.BySource {
+		row("source", f)
 	}
 	for _, x := range []struct {
 		key string
