@@ -52,6 +52,10 @@ Usage:
   laborbot kb validate|export|import PATH
                                       check entry files, export the published knowledge base, import files into it
   laborbot calc KIND [flags]          compute severance, overtime, double wages, leave, injury, deadlines, minimum wage
+  laborbot poster --source TAG --title "…" [--union "…"] [--url URL] [--out DIR]
+                                      a poster (PNG and A4 PDF) with the QR code of the web chat's link for TAG
+  laborbot console-link USER_ID       a one-time sign-in link to the web console (for use without Telegram)
+  laborbot webpush-keys               a new key pair for the web chat's push notifications
   laborbot help                       this text
 
 Configuration is read from environment variables; see README.md.
@@ -123,6 +127,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runExport(ctx, cfg, args)
 	case "kb":
 		return m.runKB(ctx, cfg, args)
+	case "console-link":
+		return m.runConsoleLink(ctx, cfg, args)
+	case "poster":
+		return m.runPoster(ctx, cfg, args)
+	case "webpush-keys":
+		return m.runWebPushKeys(args)
 	}
 	fmt.Fprintf(m.Stderr, "laborbot: unknown command %q\n\n%s", cmd, usage)
 	return errUsage
