@@ -478,11 +478,11 @@ type Dashboard struct {
 	ByCity                  []Figures // most cases first, at most 20
 	// BySource counts by the link workers came through (SourceKey: a
 	// poster's tag, "web", "telegram"), most cases first.
-	BySource []Figures
-	ToClaim, ToOutcome      Durations
-	ToClose                 Durations
-	Mediators               []MediatorLoad // most open first
-	Employers               []EmployerFigures
+	BySource           []Figures
+	ToClaim, ToOutcome Durations
+	ToClose            Durations
+	Mediators          []MediatorLoad // most open first
+	Employers          []EmployerFigures
 }
 
 // Dashboard computes the dashboard for staff, from the counters and
