@@ -42,6 +42,16 @@ func (s *Store) chatUpdate(ctx context.Context, fn func(tx *bbolt.Tx) error) err
 	return s.db.Update(fn)
 }
 
+// chatBatch is chatUpdate as a group commit (bbolt's Batch): concurrent
+// appends share one write and fsync. fn may run twice (after a failed
+// batch, alone), which a fresh transaction makes harmless.
+func (s *Store) chatBatch(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Batch(fn)
+}
+
 func (s *Store) chatView(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -57,9 +67,12 @@ func bucketOf(tx *bbolt.Tx, name string) (*bbolt.Bucket, error) {
 }
 
 // AppendInbox implements webchat.Store.
-func (s *Store) AppendInbox(ctx context.Context, worker int64, entry []byte) (int64, error) {
+func (s *Store) AppendInbox(ctx context.Context, worker int64, entries ...[]byte) (int64, error) {
 	var seq int64
-	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
+	if len(entries) == 0 {
+		return 0, errors.New("bolt: append to an inbox: no entries")
+	}
+	err := s.chatBatch(ctx, func(tx *bbolt.Tx) error {
 		seqs, err := bucketOf(tx, bucketWebSeq)
 		if err != nil {
 			return err
@@ -68,14 +81,17 @@ func (s *Store) AppendInbox(ctx context.Context, worker int64, entry []byte) (in
 		if err != nil {
 			return err
 		}
+		seq = 0
 		if v := seqs.Get(idKey(worker)); len(v) == 8 {
 			seq = int64(binary.BigEndian.Uint64(v))
 		}
-		seq++
-		if err := seqs.Put(idKey(worker), binary.BigEndian.AppendUint64(nil, uint64(seq))); err != nil {
-			return err
+		for _, entry := range entries {
+			seq++
+			if err := inbox.Put(binary.BigEndian.AppendUint64(idKey(worker), uint64(seq)), bytes.Clone(entry)); err != nil {
+				return err
+			}
 		}
-		if err := inbox.Put(binary.BigEndian.AppendUint64(idKey(worker), uint64(seq)), bytes.Clone(entry)); err != nil {
+		if err := seqs.Put(idKey(worker), binary.BigEndian.AppendUint64(nil, uint64(seq))); err != nil {
 			return err
 		}
 		// Drop what is beyond the newest MaxInbox: seq numbers are dense

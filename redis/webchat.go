@@ -29,18 +29,30 @@ func (s *Store) chatKeyOf(worker int64, what string) string {
 	return s.prefix + "{webchat:" + strconv.FormatInt(worker, 10) + "}:" + what
 }
 
-// appendInboxScript gives the next sequence number and pushes the entry in
-// one step, so two appends never share a number or interleave.
+// appendInboxScript gives the next sequence numbers and pushes the
+// entries in one step, so two appends never share a number or interleave.
 var appendInboxScript = goredis.NewScript(`
-local seq = redis.call('INCR', KEYS[1])
-redis.call('RPUSH', KEYS[2], seq .. ':' .. ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local cap = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  seq = seq + 1
+  redis.call('RPUSH', KEYS[2], seq .. ':' .. ARGV[i])
+end
+redis.call('SET', KEYS[1], seq)
+redis.call('LTRIM', KEYS[2], -cap, -1)
 return seq`)
 
 // AppendInbox implements webchat.Store.
-func (s *Store) AppendInbox(ctx context.Context, worker int64, entry []byte) (int64, error) {
-	seq, err := appendInboxScript.Run(ctx, s.client, []string{s.chatKeyOf(worker, "seq"), s.chatKeyOf(worker, "inbox")},
-		entry, webchat.MaxInbox).Int64()
+func (s *Store) AppendInbox(ctx context.Context, worker int64, entries ...[]byte) (int64, error) {
+	if len(entries) == 0 {
+		return 0, errors.New("redis: append to an inbox: no entries")
+	}
+	args := make([]any, 0, len(entries)+1)
+	args = append(args, webchat.MaxInbox)
+	for _, e := range entries {
+		args = append(args, e)
+	}
+	seq, err := appendInboxScript.Run(ctx, s.client, []string{s.chatKeyOf(worker, "seq"), s.chatKeyOf(worker, "inbox")}, args...).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("redis: append to an inbox: %w", err)
 	}

@@ -32,6 +32,16 @@ func TestWebChatStore(t *testing.T, open func(t *testing.T) webchat.Store) {
 		if seq, err := s.AppendInbox(ctx, w2, []byte("other")); err != nil || seq != 1 {
 			t.Fatalf("another worker's first seq = %d, %v", seq, err)
 		}
+		// Several entries at once take consecutive numbers, in order.
+		if last, err := s.AppendInbox(ctx, w2, []byte("b1"), []byte("b2"), []byte("b3")); err != nil || last != 4 {
+			t.Fatalf("three at once: last seq = %d, %v; want 4", last, err)
+		}
+		if got, _ := s.Inbox(ctx, w2, 1, 10); len(got) != 3 || got[0].Seq != 2 || string(got[0].Data) != "b1" || string(got[2].Data) != "b3" {
+			t.Fatalf("entries appended at once: %v", got)
+		}
+		if _, err := s.AppendInbox(ctx, w2); err == nil {
+			t.Fatal("appending nothing succeeded")
+		}
 		got, err := s.Inbox(ctx, w1, 0, 10)
 		if err != nil || len(got) != 5 || got[0].Seq != 1 || got[4].Seq != 5 || string(got[2].Data) != "m3:\x00ü" {
 			t.Fatalf("inbox = %v, %v", got, err)
@@ -47,7 +57,7 @@ func TestWebChatStore(t *testing.T, open func(t *testing.T) webchat.Store) {
 		if got, _ := s.Inbox(ctx, w1, 5, 10); len(got) != 0 {
 			t.Fatalf("after the last = %v", got)
 		}
-		if got, _ := s.Inbox(ctx, w2, 0, 10); len(got) != 1 || string(got[0].Data) != "other" {
+		if got, _ := s.Inbox(ctx, w2, 0, 1); len(got) != 1 || string(got[0].Data) != "b3" {
 			t.Fatalf("the other worker's inbox = %v", got)
 		}
 	})

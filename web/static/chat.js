@@ -32,14 +32,19 @@ document.addEventListener("DOMContentLoaded", function () {
   function addHTML(html, seq) {
     if (seq && document.getElementById("m" + seq)) { return; }
     var tmp = document.createElement("ol");
+    var added = 0;
     tmp.innerHTML = html;
     while (tmp.firstElementChild) {
       var li = tmp.firstElementChild;
-      if (li.id && document.getElementById(li.id)) { tmp.removeChild(li); continue; }
+      // Stored messages (m12) come once; provisional ones (p1, numbered
+      // per request) are renamed when the request ends.
+      if (li.id && li.id.charAt(0) === "m" && document.getElementById(li.id)) { tmp.removeChild(li); continue; }
       list.appendChild(li);
       bind(li);
+      added++;
     }
     if (seq && seq > last) { last = seq; }
+    return added;
   }
   function draft(html) {
     var d = document.getElementById("draft");
@@ -111,7 +116,7 @@ document.addEventListener("DOMContentLoaded", function () {
           else if (name === "draft") { draft(d.html); }
           else if (name === "error") { say(d.message); }
           else if (name === "reload") { window.location.replace("/chat#end"); window.location.reload(); }
-          else if (name === "done") { dropDraft(); say(""); }
+          else if (name === "done") { dropDraft(); say(""); stored(d.ids || {}); poll(); }
         });
       })
       .catch(function () { say(chat.getAttribute("data-offline")); })
@@ -157,20 +162,32 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // stored gives the request's messages their sequence numbers.
+  function stored(ids) {
+    Object.keys(ids).forEach(function (temp) {
+      var el = document.getElementById(temp);
+      if (!el) { return; }
+      if (document.getElementById("m" + ids[temp])) { el.parentNode.removeChild(el); return; }
+      el.id = "m" + ids[temp];
+      el.setAttribute("data-seq", ids[temp]);
+    });
+  }
+
   // Messages that arrive later: a mediator's reply, a ticket's change.
   setInterval(function () {
-    if (document.hidden || busy) { return; }
-    fetch("/chat/messages?after=" + last, { credentials: "same-origin" })
+    if (!document.hidden && !busy) { poll(); }
+  }, 4000);
+  function poll() {
+    return fetch("/chat/messages?after=" + last, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (d) {
-        if (!d || !d.html) { return; }
-        addHTML(d.html, 0);
+        if (!d) { return; }
+        var n = d.html ? addHTML(d.html, 0) : 0;
         if (d.last > last) { last = d.last; }
-        var added = list.lastElementChild;
-        if (added) { added.scrollIntoView({ block: "start", behavior: "smooth" }); }
+        if (n > 0 && !busy) { list.lastElementChild.scrollIntoView({ block: "start", behavior: "smooth" }); }
       })
       .catch(function () {});
-  }, 4000);
+  }
 
   // Web Push, where the browser has it (not in WeChat's).
   var key = chat.getAttribute("data-push-key");

@@ -50,6 +50,9 @@ func (c *Chat) renderPage(w http.ResponseWriter, r *http.Request, worker int64, 
 		unlock := c.lock(worker)
 		out := &responder{c: c, worker: worker, lang: web.Lang(r)}
 		err := c.conv.Handle(ctx, in, out)
+		if ferr := out.flush(ctx); err == nil {
+			err = ferr
+		}
 		unlock()
 		if err != nil {
 			c.log.Error("webchat: starting a conversation failed", "err", err)

@@ -52,6 +52,7 @@ func (c *Chat) allow(w http.ResponseWriter, r *http.Request, worker int64) bool 
 	if wantsEvents(r) {
 		events := newSSEStatus(w, http.StatusTooManyRequests)
 		events.send("error", map[string]string{"message": msg})
+		events.close()
 		return false
 	}
 	c.renderPage(w, r, worker, http.StatusTooManyRequests, msg)

@@ -5,27 +5,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/laborbot/laborbot/bot"
 )
 
-// responder is the web chat's bot.Responder for one request: every reply
-// goes into the worker's inbox, and to chat.js as an event when it asked
-// for events.
+// responder is the web chat's bot.Responder for one request: replies are
+// shown to chat.js at once as events (numbered provisionally), and all of
+// the request's messages go into the worker's inbox in one write when it
+// ends (flush), so the answer never waits for the disk.
 type responder struct {
-	c      *Chat
-	worker int64
-	lang   string
-	events *sse // nil: a plain form post
-	last   int64
+	c       *Chat
+	worker  int64
+	lang    string
+	events  *sse // nil: a plain form post
+	pending []Message
 }
 
-func (r *responder) emit(m Message) {
-	if m.Seq > r.last {
-		r.last = m.Seq
+// add shows m and keeps it for the inbox.
+func (r *responder) add(m Message) {
+	if m.At.IsZero() {
+		m.At = r.c.now()
 	}
+	m.Temp = len(r.pending) + 1
+	r.pending = append(r.pending, m)
 	if r.events == nil {
 		return
 	}
@@ -34,7 +39,31 @@ func (r *responder) emit(m Message) {
 		r.c.log.Error("webchat: rendering a message", "err", err)
 		return
 	}
-	r.events.send("msg", map[string]any{"seq": m.Seq, "html": html})
+	r.events.send("msg", map[string]any{"temp": m.Temp, "html": html})
+}
+
+// flush stores the request's messages; for chat.js it says which sequence
+// numbers the provisional ones got.
+func (r *responder) flush(ctx context.Context) error {
+	if len(r.pending) == 0 {
+		if r.events != nil {
+			r.events.send("done", map[string]any{"ids": map[string]int64{}})
+		}
+		return nil
+	}
+	stored, err := r.c.append(ctx, r.worker, r.pending...)
+	if err != nil {
+		return err
+	}
+	r.pending = nil
+	if r.events != nil {
+		ids := map[string]int64{}
+		for _, m := range stored {
+			ids["p"+strconv.Itoa(m.Temp)] = m.Seq
+		}
+		r.events.send("done", map[string]any{"ids": ids})
+	}
+	return nil
 }
 
 func (r *responder) Typing(context.Context) error {
@@ -44,26 +73,17 @@ func (r *responder) Typing(context.Context) error {
 	return nil
 }
 
-func (r *responder) Send(ctx context.Context, rep bot.Reply) error {
-	m, err := r.c.append(ctx, r.worker, Message{From: fromBot, Text: rep.Text, Buttons: rep.Buttons})
-	if err != nil {
-		return err
-	}
-	r.emit(m)
+func (r *responder) Send(_ context.Context, rep bot.Reply) error {
+	r.add(Message{From: fromBot, Text: rep.Text, Buttons: rep.Buttons})
 	return nil
 }
 
 func (r *responder) Stream(context.Context) bot.Stream { return &stream{r: r} }
 
-func (r *responder) Ack(ctx context.Context, notice string) error {
-	if notice == "" {
-		return nil
+func (r *responder) Ack(_ context.Context, notice string) error {
+	if notice != "" {
+		r.add(Message{From: fromNotice, Text: notice})
 	}
-	m, err := r.c.append(ctx, r.worker, Message{From: fromNotice, Text: notice})
-	if err != nil {
-		return err
-	}
-	r.emit(m)
 	return nil
 }
 
@@ -118,6 +138,14 @@ func newSSEStatus(w http.ResponseWriter, status int) *sse {
 	s := &sse{w: w, rc: http.NewResponseController(w)}
 	_ = s.rc.Flush()
 	return s
+}
+
+// close ends the stream: the handler is returning, and a late write (a
+// typing indicator's timer) must not touch the finished response.
+func (s *sse) close() {
+	s.mu.Lock()
+	s.dead = true
+	s.mu.Unlock()
 }
 
 func (s *sse) send(event string, data any) {

@@ -18,11 +18,11 @@ import (
 // them (DATA_KEY) before they reach the Store. Methods return an error when
 // ctx is already done.
 type Store interface {
-	// AppendInbox adds an entry to the worker's inbox and returns its
-	// sequence number: 1 for a worker's first entry, then one more each
-	// time, never reused (also after DeleteWebWorker). The inbox keeps the
-	// newest MaxInbox entries.
-	AppendInbox(ctx context.Context, worker int64, entry []byte) (seq int64, err error)
+	// AppendInbox adds entries to the worker's inbox, in order, at once,
+	// and returns the sequence number of the last: 1 for a worker's first
+	// entry, then one more each time, never reused (also after
+	// DeleteWebWorker). The inbox keeps the newest MaxInbox entries.
+	AppendInbox(ctx context.Context, worker int64, entries ...[]byte) (last int64, err error)
 	// Inbox returns the entries with a sequence number above after, oldest
 	// first: the newest limit of them when there are more. A worker with
 	// none has an empty inbox, not an error.

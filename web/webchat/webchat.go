@@ -98,7 +98,7 @@ type Chat struct {
 	log       *slog.Logger
 	now       func() time.Time
 	tz        *time.Location
-	locks     [64]sync.Mutex // one worker's messages are handled one at a time
+	locks     keyedLocks // one worker's messages are handled one at a time
 	mux       *http.ServeMux
 }
 
@@ -220,10 +220,41 @@ func (c *Chat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.render.Recover(web.CrossOrigin(c.mux, c.render.Deny())).ServeHTTP(w, r)
 }
 
-func (c *Chat) lock(worker int64) func() {
-	m := &c.locks[uint64(worker)%uint64(len(c.locks))]
-	m.Lock()
-	return m.Unlock
+func (c *Chat) lock(worker int64) func() { return c.locks.lock(worker) }
+
+// keyedLocks is a mutex per worker, kept while someone holds or waits
+// for it: workers never wait for each other, and idle ones cost nothing.
+type keyedLocks struct {
+	mu sync.Mutex
+	m  map[int64]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	users int
+}
+
+func (k *keyedLocks) lock(id int64) (unlock func()) {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[int64]*keyedLock{}
+	}
+	l := k.m[id]
+	if l == nil {
+		l = &keyedLock{}
+		k.m[id] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.m, id)
+		}
+		k.mu.Unlock()
+	}
 }
 
 // session is the request's worker, with a new signed cookie for a new
@@ -256,6 +287,7 @@ func (c *Chat) handle(w http.ResponseWriter, r *http.Request, worker int64, in b
 	var events *sse
 	if wantsEvents(r) {
 		events = newSSE(w)
+		defer events.close()
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), c.timeout)
 	defer cancel()
@@ -269,23 +301,21 @@ func (c *Chat) handle(w http.ResponseWriter, r *http.Request, worker int64, in b
 		}
 	}
 	if mine != nil {
-		m, err := c.append(ctx, worker, *mine)
-		if err != nil {
-			c.fail(w, r, events, err)
-			return
-		}
-		out.emit(m)
+		out.add(*mine)
 	}
 	if err := c.conv.Handle(ctx, in, out); err != nil {
 		// The conversation told the worker already; log without content.
 		c.log.Error("webchat: handling a message failed", "kind", in.Kind, "err", err)
 	}
+	if events != nil && in.Data == "dd|yes" {
+		// The page still shows what was just deleted: reload it.
+		defer events.send("reload", map[string]any{})
+	}
+	if err := out.flush(ctx); err != nil {
+		c.fail(w, r, events, err)
+		return
+	}
 	if events != nil {
-		if in.Data == "dd|yes" {
-			// The page still shows what was just deleted: reload it.
-			events.send("reload", map[string]any{})
-		}
-		events.send("done", map[string]any{"last": out.last})
 		return
 	}
 	http.Redirect(w, r, "/chat#end", http.StatusSeeOther)
