@@ -65,6 +65,8 @@ type Config struct {
 	WebPushPublicKey  string `env:"WEBPUSH_PUBLIC_KEY"`
 	WebPushPrivateKey string `env:"WEBPUSH_PRIVATE_KEY"`
 	WebPushSubject    string `env:"WEBPUSH_SUBJECT"`
+	// UnionName is the union's name on posters.
+	UnionName string `env:"UNION_NAME"`
 
 	// EscalateAfter is how long a ticket may wait unclaimed before the
 	// mediators' group is reminded (the admins after twice as long).

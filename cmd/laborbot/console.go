@@ -53,7 +53,7 @@ func (m *Main) newConsole(ctx context.Context, cfg Config, deps consoleDeps, con
 		return nil, err
 	}
 	c, err := console.New(console.Options{Letters: letters, KB: deps.kb, KBRole: knowledgeRoles(tickets),
-		BaseURL: cfg.ConsoleURL, Service: tickets, Sessions: st, Assets: assets, Idle: cfg.ConsoleIdle, Logger: m.Logger,
+		BaseURL: cfg.ConsoleURL, UnionName: cfg.UnionName, Service: tickets, Sessions: st, Assets: assets, Idle: cfg.ConsoleIdle, Logger: m.Logger,
 		Messenger: messengerFunc(func(ctx context.Context, staffID, number int64, text string) (intake.Ticket, error) {
 			return conv().MessageWorker(ctx, staffID, number, text)
 		}),

@@ -44,7 +44,9 @@ func (m *Main) runConsoleLink(ctx context.Context, cfg Config, args []string) er
 	}
 	tickets := intake.NewService(st, intake.Options{Admins: cfg.AdminIDs, Sealer: sealer, Logger: m.Logger})
 	noFiles := bot.DownloaderFunc(func(context.Context, string) ([]byte, error) { return nil, errors.New("no files here") })
-	con, err := m.newConsole(ctx, cfg, st, tickets, noFiles, func() *bot.Conversation { return nil })
+	// Only the sign-in links are used here: no knowledge base, no files.
+	con, err := m.newConsole(ctx, cfg, consoleDeps{store: st, tickets: tickets, files: noFiles, sealer: sealer, engine: newEngine(cfg, m.Logger)},
+		func() *bot.Conversation { return nil })
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (m *Main) runPoster(_ context.Context, cfg Config, args []string) error {
 	fs.SetOutput(m.Stderr)
 	source := fs.String("source", "", "the link's source tag: where the poster hangs (a-z, 0-9, - and _; e.g. site-baoan-7)")
 	title := fs.String("title", "", "the headline, e.g. \"工资被拖欠？先问问工会\"")
-	union := fs.String("union", m.Environ["UNION_NAME"], "the union's name (default $UNION_NAME)")
+	union := fs.String("union", cfg.UnionName, "the union's name (default $UNION_NAME)")
 	base := fs.String("url", cfg.publicURL(), "the site's public base URL (default $PUBLIC_URL)")
 	out := fs.String("out", ".", "directory to write poster-TAG.png and poster-TAG.pdf into")
 	if err := fs.Parse(args); err != nil {

@@ -223,7 +223,7 @@ func (c *Console) page(r *http.Request, u *user, title, active string, data any)
 		if c.letters != nil {
 			nav = append(nav, web.NavItem{Key: "nav.letters", URL: "/console/admin/letters"})
 		}
-		nav = append(nav, web.NavItem{Key: "nav.audit", URL: "/console/admin/audit"})
+		nav = append(nav, web.NavItem{Key: "nav.audit", URL: "/console/admin/audit"}, web.NavItem{Key: "nav.posters", URL: "/console/admin/posters"})
 	}
 	return &web.Page{Title: title, Nav: nav, Active: active, User: u.name, SignOut: "/console/signout", Data: data}
 }

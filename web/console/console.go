@@ -79,6 +79,8 @@ type Options struct {
 	// Names are display names of users by id (e.g. from Telegram), shown
 	// beside ids; nil: ids only.
 	Names func(ctx context.Context, userID int64) string
+	// UnionName fills in the union's name on posters (UNION_NAME).
+	UnionName string
 	// Now is the clock (nil: time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -95,6 +97,7 @@ type Console struct {
 	letters   *letter.Service
 	kb        *knowledge.Admin
 	kbRole    func(ctx context.Context, userID int64) (knowledge.Role, error)
+	union     string
 	idle      time.Duration
 	names     func(ctx context.Context, userID int64) string
 	now       func() time.Time
@@ -113,7 +116,7 @@ func New(o Options) (*Console, error) {
 		return nil, errors.New("console: Service, Sessions and Assets are required")
 	}
 	c := &Console{base: u, secure: u.Scheme == "https", svc: o.Service, sessions: o.Sessions, messenger: o.Messenger,
-		fetch: o.Fetch, letters: o.Letters, kb: o.KB, kbRole: o.KBRole, idle: o.Idle, names: o.Names, now: o.Now, log: o.Logger}
+		fetch: o.Fetch, union: o.UnionName, letters: o.Letters, kb: o.KB, kbRole: o.KBRole, idle: o.Idle, names: o.Names, now: o.Now, log: o.Logger}
 	if c.idle <= 0 {
 		c.idle = DefaultIdle
 	}
@@ -193,6 +196,8 @@ func (c *Console) routes() http.Handler {
 	admin("GET /console/admin/letters", c.letterSettings)
 	admin("POST /console/admin/letters/letterhead", c.saveLetterhead)
 	admin("POST /console/admin/letters/{kind}", c.saveTemplate)
+	admin("GET /console/admin/posters", c.postersPage)
+	admin("POST /console/admin/posters", c.makePoster)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.render.Error(w, r, http.StatusNotFound, "")
 	})

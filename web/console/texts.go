@@ -8,11 +8,23 @@ import (
 // texts are the console's words, Chinese first.
 var texts = func() web.Texts {
 	pairs := map[string][2]string{
-		"site":          {"工会调解台", "Union mediation desk"},
-		"nav.queue":     {"案件", "Cases"},
-		"nav.dashboard": {"统计", "Dashboard"},
-		"nav.mediators": {"调解员", "Mediators"},
-		"nav.audit":     {"操作记录", "Audit log"},
+		"site":                  {"工会调解台", "Union mediation desk"},
+		"nav.queue":             {"案件", "Cases"},
+		"nav.dashboard":         {"统计", "Dashboard"},
+		"nav.mediators":         {"调解员", "Mediators"},
+		"nav.audit":             {"操作记录", "Audit log"},
+		"nav.posters":           {"海报", "Posters"},
+		"posters.lead":          {"为工地、厂门口、服务站做一张海报：工人用微信扫码就能打开在线咨询，不用下载。每张海报的链接带一个来源标签，统计页按来源计数，看得出哪张海报带来了多少求助。", "Make a poster for a site, a factory gate or a service point: workers scan the QR code with WeChat and the chat opens, nothing to install. Each poster's link carries a source tag; the dashboard counts cases by source, so you see which poster brought whom."},
+		"posters.source":        {"来源标签", "Source tag"},
+		"posters.source.hint":   {"小写字母、数字、- 和 _，最多 32 个，例如 site-baoan-7（宝安7号工地）。", "Lower-case letters, digits, - and _, at most 32, e.g. site-baoan-7."},
+		"posters.title":         {"标题", "Title"},
+		"posters.title.example": {"工资被拖欠？先问问工会", "Unpaid wages? Ask the union"},
+		"posters.union":         {"工会名称", "Union's name"},
+		"posters.pdf":           {"下载 A4 PDF（打印）", "Download A4 PDF (print)"},
+		"posters.png":           {"下载图片 PNG（发群）", "Download PNG (for groups)"},
+		"posters.stats":         {"海报上有工会服务热线 12351。链接指向本站的 /chat。", "Posters show the union hotline 12351. The link points to this site's /chat."},
+		"posters.badsource":     {"来源标签只能用小写字母、数字、- 和 _，最多 32 个。", "The source tag may only use lower-case letters, digits, - and _, at most 32."},
+		"posters.incomplete":    {"请填写标题（最多 40 字）和工会名称。", "Fill in the title (at most 40 characters) and the union's name."},
 
 		"signin.title":        {"登录调解台", "Sign in to the mediation desk"},
 		"signin.lead":         {"这是你在机器人私聊中收到的一次性登录链接。点击下面的按钮登录。", "This is the one-time link the bot sent you. Press the button to sign in."},
