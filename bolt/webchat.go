@@ -17,7 +17,7 @@ import (
 // of the file format:
 //
 //	webchat_inbox    worker (8 bytes) + seq (8 bytes) → entry
-//	webchat_seq      worker → the last seq given (8 bytes)
+//	webchat_seq      worker → the last seq given (8 bytes), the last append's time (Unix ns, 8 bytes)
 //	webchat_uploads  worker + id → expiry (Unix ns, 8 bytes) + file
 //	webchat_push     worker + key → subscription
 //	webchat_meta     "cookie_key" → the cookie-signing key
@@ -72,6 +72,7 @@ func (s *Store) AppendInbox(ctx context.Context, worker int64, entries ...[]byte
 	if len(entries) == 0 {
 		return 0, errors.New("bolt: append to an inbox: no entries")
 	}
+	now := s.now()
 	err := s.chatBatch(ctx, func(tx *bbolt.Tx) error {
 		seqs, err := bucketOf(tx, bucketWebSeq)
 		if err != nil {
@@ -82,7 +83,7 @@ func (s *Store) AppendInbox(ctx context.Context, worker int64, entries ...[]byte
 			return err
 		}
 		seq = 0
-		if v := seqs.Get(idKey(worker)); len(v) == 8 {
+		if v := seqs.Get(idKey(worker)); len(v) >= 8 {
 			seq = int64(binary.BigEndian.Uint64(v))
 		}
 		for _, entry := range entries {
@@ -91,7 +92,7 @@ func (s *Store) AppendInbox(ctx context.Context, worker int64, entries ...[]byte
 				return err
 			}
 		}
-		if err := seqs.Put(idKey(worker), binary.BigEndian.AppendUint64(nil, uint64(seq))); err != nil {
+		if err := seqs.Put(idKey(worker), binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(seq)), uint64(now.UnixNano()))); err != nil {
 			return err
 		}
 		// Drop what is beyond the newest MaxInbox: seq numbers are dense
@@ -288,26 +289,66 @@ func (s *Store) DeletePushSubscription(ctx context.Context, worker int64, key st
 // numbers are never reused (a page still open must not mistake new entries
 // for ones it has shown).
 func (s *Store) DeleteWebWorker(ctx context.Context, worker int64) error {
-	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
-		for _, name := range []string{bucketWebInbox, bucketWebUploads, bucketWebPush} {
-			b := tx.Bucket([]byte(name))
-			if b == nil {
-				continue
-			}
-			c := b.Cursor()
-			prefix := idKey(worker)
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error { return deleteWebWorker(tx, worker) })
 	if err != nil {
 		return fmt.Errorf("bolt: delete a web worker: %w", err)
 	}
 	return nil
+}
+
+func deleteWebWorker(tx *bbolt.Tx, worker int64) error {
+	for _, name := range []string{bucketWebInbox, bucketWebUploads, bucketWebPush} {
+		b := tx.Bucket([]byte(name))
+		if b == nil {
+			continue
+		}
+		c := b.Cursor()
+		prefix := idKey(worker)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// PurgeInactive implements webchat.Store. A purged worker's sequence
+// number stays (without a time), so the purge does not find it again.
+func (s *Store) PurgeInactive(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
+		n = 0
+		seqs := tx.Bucket([]byte(bucketWebSeq))
+		if seqs == nil {
+			return nil
+		}
+		var idle [][]byte
+		err := seqs.ForEach(func(k, v []byte) error {
+			if len(v) == 16 && time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).Before(before) {
+				idle = append(idle, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range idle {
+			if err := deleteWebWorker(tx, int64(binary.BigEndian.Uint64(k))); err != nil {
+				return err
+			}
+			v := seqs.Get(k)
+			if err := seqs.Put(k, bytes.Clone(v[:8])); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("bolt: purge inactive web workers: %w", err)
+	}
+	return n, nil
 }
 
 // WebChatKey implements webchat.Store.

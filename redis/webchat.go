@@ -22,6 +22,7 @@ import (
 //	<prefix>{webchat:<id>}:uploads        set of the worker's upload ids (to delete them)
 //	<prefix>{webchat:<id>}:push           hash key → push subscription
 //	<prefix>{webchat}:key             the cookie-signing key
+//	<prefix>{webchat}:active          sorted set: worker → time of the last append (ms), for the purge
 
 var _ webchat.Store = (*Store)(nil)
 
@@ -55,6 +56,12 @@ func (s *Store) AppendInbox(ctx context.Context, worker int64, entries ...[]byte
 	seq, err := appendInboxScript.Run(ctx, s.client, []string{s.chatKeyOf(worker, "seq"), s.chatKeyOf(worker, "inbox")}, args...).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("redis: append to an inbox: %w", err)
+	}
+	// The activity set is in another slot: a separate write. Missing it
+	// (a crash between the two) only delays this worker's purge until
+	// their next message.
+	if err := s.client.ZAdd(ctx, s.prefix+"{webchat}:active", goredis.Z{Score: float64(time.Now().UnixMilli()), Member: worker}).Err(); err != nil {
+		return seq, fmt.Errorf("redis: append to an inbox: %w", err)
 	}
 	return seq, nil
 }
@@ -183,6 +190,30 @@ func (s *Store) DeleteWebWorker(ctx context.Context, worker int64) error {
 		return fmt.Errorf("redis: delete a web worker: %w", err)
 	}
 	return nil
+}
+
+// PurgeInactive implements webchat.Store.
+func (s *Store) PurgeInactive(ctx context.Context, before time.Time) (int, error) {
+	active := s.prefix + "{webchat}:active"
+	ids, err := s.client.ZRangeByScore(ctx, active, &goredis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(before.UnixMilli(), 10)}).Result()
+	if err != nil {
+		return 0, fmt.Errorf("redis: purge inactive web workers: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		worker, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			continue
+		}
+		if err := s.DeleteWebWorker(ctx, worker); err != nil {
+			return n, err
+		}
+		if err := s.client.ZRem(ctx, active, id).Err(); err != nil {
+			return n, fmt.Errorf("redis: purge inactive web workers: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // WebChatKey implements webchat.Store.

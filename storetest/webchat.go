@@ -195,6 +195,32 @@ func TestWebChatStore(t *testing.T, open func(t *testing.T) webchat.Store) {
 			t.Errorf("deleting an unknown worker: %v", err)
 		}
 	})
+	t.Run("PurgeInactive", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		for _, w := range []int64{w1, w2} {
+			s.AppendInbox(ctx, w, []byte("a"))
+			s.PutUpload(ctx, w, "u", []byte("file"), time.Now().Add(time.Hour))
+		}
+		if n, err := s.PurgeInactive(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+			t.Fatalf("purge of workers idle for an hour = %d, %v; want none", n, err)
+		}
+		if n, err := s.PurgeInactive(ctx, time.Now().Add(time.Hour)); err != nil || n != 2 {
+			t.Fatalf("purge of everyone = %d, %v; want 2", n, err)
+		}
+		if got, _ := s.Inbox(ctx, w1, 0, 10); len(got) != 0 {
+			t.Errorf("inbox after the purge: %v", got)
+		}
+		if _, err := s.GetUpload(ctx, w2, "u"); !errors.Is(err, webchat.ErrNotFound) {
+			t.Errorf("upload after the purge: %v", err)
+		}
+		if n, _ := s.PurgeInactive(ctx, time.Now().Add(time.Hour)); n != 0 {
+			t.Errorf("a second purge found %d again", n)
+		}
+		if seq, _ := s.AppendInbox(ctx, w1, []byte("b")); seq != 2 {
+			t.Errorf("seq after the purge = %d, want 2 (never reused)", seq)
+		}
+	})
 	t.Run("WebChatKey", func(t *testing.T) {
 		s := open(t)
 		ctx := t.Context()

@@ -218,6 +218,13 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 			} else if n > 0 {
 				m.Logger.Info("expired personal data erased", "tickets", n)
 			}
+			if chat != nil {
+				if n, err := chat.PurgeInactive(ctx, time.Now()); err != nil && ctx.Err() == nil {
+					m.Logger.Error("purging idle web chats", "err", err)
+				} else if n > 0 {
+					m.Logger.Info("idle web chats erased", "workers", n)
+				}
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -128,6 +128,12 @@ func (c *Chat) Deliver(ctx context.Context, worker int64, r bot.Reply) error {
 	return nil
 }
 
+// PurgeInactive erases the inboxes, uploads and push subscriptions of
+// workers silent for InboxRetention (the daily purge).
+func (c *Chat) PurgeInactive(ctx context.Context, now time.Time) (int, error) {
+	return c.store.PurgeInactive(ctx, now.Add(-InboxRetention))
+}
+
 // pushPayload is all a notification says: push services and the phone's
 // lock screen see it, so it names no case and no person.
 var pushPayload = []byte(`{"title":"工会法律助手 · Union legal help","body":"你有一条新消息，点开查看。 · You have a new message.","url":"/chat"}`)

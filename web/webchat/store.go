@@ -49,10 +49,19 @@ type Store interface {
 	// uploads and subscriptions.
 	DeleteWebWorker(ctx context.Context, worker int64) error
 
+	// PurgeInactive forgets, as DeleteWebWorker does, every worker whose
+	// inbox got no entry since before, and returns how many it forgot.
+	PurgeInactive(ctx context.Context, before time.Time) (int, error)
+
 	// WebChatKey returns the key that signs the web chat's cookies,
 	// storing gen's the first time: every replica gets the same key.
 	WebChatKey(ctx context.Context, gen func() ([]byte, error)) ([]byte, error)
 }
+
+// InboxRetention is how long a worker's inbox is kept after its last
+// message: the consent text keeps a case's personal data two years after
+// it ends, and the inbox holds what the worker typed in the interview.
+const InboxRetention = 2 * 365 * 24 * time.Hour
 
 // InboxEntry is one stored entry of an inbox.
 type InboxEntry struct {

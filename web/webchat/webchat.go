@@ -73,7 +73,7 @@ type Options struct {
 // Default rate limits.
 const (
 	DefaultSessionRate  = 0.5 // a message every 2 s on average
-	DefaultSessionBurst = 10
+	DefaultSessionBurst = 20
 	DefaultIPRate       = 10
 	DefaultIPBurst      = 120
 )
