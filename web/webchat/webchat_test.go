@@ -346,3 +346,21 @@ func workerOf(t *testing.T, e *env, c *http.Client) int64 {
 	t.Fatal("no session cookie")
 	return 0
 }
+
+// The language switch changes the page and the conversation.
+func TestLanguageSwitch(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t)
+	_, page := get(t, c, e.srv.URL+"/chat/lang?to=en")
+	if !strings.Contains(page, "OK, I'll use English") || !strings.Contains(page, `lang="en"`) || !strings.Contains(page, "Send") {
+		t.Fatal("switching to English: the page or the conversation stays Chinese")
+	}
+	_, evs := events(t, c, e.srv.URL+"/chat/send", url.Values{"text": {"/help"}})
+	if all := strings.Join(evs, "\n"); !strings.Contains(all, "How to use me") {
+		t.Errorf("/help after switching: %s", all)
+	}
+	_, page = get(t, c, e.srv.URL+"/chat/lang?to=zh")
+	if !strings.Contains(page, "好的，以后用中文和你交流") || !strings.Contains(page, "发送") {
+		t.Error("switching back to Chinese")
+	}
+}
