@@ -104,4 +104,7 @@ func TestAskUsageErrors(t *testing.T) {
 	if _, _, err := runMain(t, "", map[string]string{"WEBCHAT": "false"}, "run"); err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN") {
 		t.Errorf("running without a token or the web chat: %v", err)
 	}
+	if _, _, err := runMain(t, "", map[string]string{"MEDIATOR_CHAT_ID": "-100500"}, "run"); err == nil || !strings.Contains(err.Error(), "MEDIATOR_CHAT_ID") {
+		t.Errorf("a mediators' group without Telegram: %v", err)
+	}
 }

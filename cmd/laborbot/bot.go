@@ -64,6 +64,9 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		fmt.Fprintf(m.Stderr, "laborbot %s takes no arguments\n", cmd)
 		return errUsage
 	}
+	if cmd == "run" && cfg.TelegramToken == "" && cfg.MediatorChatID != 0 {
+		return errors.New("MEDIATOR_CHAT_ID is a Telegram group, but TELEGRAM_BOT_TOKEN is not set: set the token, or leave MEDIATOR_CHAT_ID empty and work in the console")
+	}
 	if cmd == "run" && cfg.TelegramToken == "" && !cfg.WebChat {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set and WEBCHAT is off: set a token from @BotFather, or turn the web chat on (or try `laborbot chat` in the terminal)")
 	}
@@ -92,7 +95,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	// The channels (Telegram, the web chat) are made after the
 	// conversation they serve, so the conversation reaches other chats
 	// through this late binding, which routes web ids to the web chat.
-	ch := &channels{evidence: cfg.EvidenceDownload}
+	ch := &channels{evidence: cfg.EvidenceDownload, log: m.Logger}
 	messenger := bot.Messenger(ch)
 	if cmd == "chat" {
 		messenger = terminal.Messenger(m.Stdout)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 
@@ -80,6 +81,7 @@ func (m *Main) newWebChat(ctx context.Context, cfg Config, st store, conv *bot.C
 type channels struct {
 	tg   *telegram.Transport
 	chat *webchat.Chat
+	log  *slog.Logger
 	// evidence copies Telegram files into the store too (EVIDENCE_DOWNLOAD).
 	evidence bool
 }
@@ -93,7 +95,10 @@ func (c *channels) SendTo(ctx context.Context, chatID int64, r bot.Reply) error 
 		return c.chat.Deliver(ctx, chatID, r)
 	}
 	if c.tg == nil {
-		return errors.New("a Telegram chat, but TELEGRAM_BOT_TOKEN is not set")
+		// Telegram is off (a union that moved to the web chat alone): the
+		// message can never be delivered, so retrying it is pointless.
+		c.log.Warn("a message for a Telegram chat was dropped: TELEGRAM_BOT_TOKEN is not set")
+		return nil
 	}
 	return c.tg.SendTo(ctx, chatID, r)
 }
