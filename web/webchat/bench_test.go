@@ -101,7 +101,7 @@ func BenchmarkSessions(b *testing.B) {
 			run(b, 0)
 		}
 	})
-	for _, perSecond := range []int{100, 200} {
+	for _, perSecond := range []int{100, 200, 500} {
 		b.Run(fmt.Sprintf("paced-%d", perSecond), func(b *testing.B) {
 			for range b.N {
 				run(b, time.Second/time.Duration(perSecond))
