@@ -45,22 +45,11 @@ func (c *Chat) renderPage(w http.ResponseWriter, r *http.Request, worker int64, 
 		return
 	}
 	if len(msgs) == 0 {
-		in := c.incoming(r, worker)
-		in.Kind, in.Command = bot.KindCommand, "start"
-		unlock := c.lock(worker)
-		out := &responder{c: c, worker: worker, lang: web.Lang(r)}
-		err := c.conv.Handle(ctx, in, out)
-		if ferr := out.flush(ctx); err == nil {
-			err = ferr
-		}
-		unlock()
-		if err != nil {
-			c.log.Error("webchat: starting a conversation failed", "err", err)
-		}
-		if msgs, err = c.inbox(ctx, worker, 0, pageSize); err != nil {
-			c.fail(w, r, nil, err)
-			return
-		}
+		// A first visit shows the welcome without storing it: nothing is
+		// kept for a visitor (or a link preview) who never writes. The
+		// first message stores it (welcome).
+		out := c.welcome(ctx, r, worker)
+		msgs = out.pending
 	}
 	d := chatData{}
 	for _, m := range msgs {
@@ -72,6 +61,19 @@ func (c *Chat) renderPage(w http.ResponseWriter, r *http.Request, worker int64, 
 	}
 	p := &web.Page{Title: "chat.title", Data: d, Scripts: []string{"chat.js"}, BodyClass: "chat-page", Alert: alert}
 	c.render.Render(w, r, status, "chat", p)
+}
+
+// welcome is the conversation's start (topics and common questions, as
+// /start in Telegram), not yet stored, numbered 1, 2, … as the page shows
+// it before the worker's first message.
+func (c *Chat) welcome(ctx context.Context, r *http.Request, worker int64) *responder {
+	in := c.incoming(r, worker)
+	in.Kind, in.Command = bot.KindCommand, "start"
+	out := &responder{c: c, worker: worker, lang: web.Lang(r)}
+	if err := c.conv.Handle(ctx, in, out); err != nil {
+		c.log.Error("webchat: starting a conversation failed", "err", err)
+	}
+	return out
 }
 
 // messages returns what came after ?after=SEQ, for chat.js to add: replies

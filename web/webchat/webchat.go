@@ -300,6 +300,14 @@ func (c *Chat) handle(w http.ResponseWriter, r *http.Request, worker int64, in b
 			return
 		}
 	}
+	// A worker's first message stores the welcome the page showed before
+	// it (under the numbers the page gave it), then the message.
+	if first, err := c.store.Inbox(ctx, worker, 0, 1); err != nil {
+		c.fail(w, r, events, err)
+		return
+	} else if len(first) == 0 {
+		out.pending = append(out.pending, c.welcome(ctx, r, worker).pending...)
+	}
 	if mine != nil {
 		out.add(*mine)
 	}

@@ -162,6 +162,31 @@ func TestAnswerAsEvents(t *testing.T) {
 	}
 }
 
+// A visit that writes nothing stores nothing (a link preview, a crawler);
+// the first message stores the welcome the page showed, then itself.
+func TestFirstVisitStoresNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t)
+	_, page := get(t, c, e.srv.URL+"/chat")
+	worker := workerOf(t, e, c)
+	if !strings.Contains(page, "劳动法律助手") || !strings.Contains(page, `id="p1"`) {
+		t.Fatal("the welcome is not shown (as message p1)")
+	}
+	if got, err := e.store.Inbox(t.Context(), worker, 0, 10); err != nil || len(got) != 0 {
+		t.Fatalf("a visit stored %d entries, %v", len(got), err)
+	}
+	_, evs := events(t, c, e.srv.URL+"/chat/send", url.Values{"text": {"试用期被辞退有补偿吗"}})
+	all := strings.Join(evs, "\n")
+	if strings.Count(all, "event: msg") != 2 || !strings.Contains(all, `"p1":1`) {
+		t.Errorf("the first message's events (the welcome not sent again, p1 stored as 1):\n%s", all)
+	}
+	_, page = get(t, c, e.srv.URL+"/chat")
+	welcome, question := strings.Index(page, "劳动法律助手 🛠"), strings.Index(page, "试用期被辞退有补偿吗")
+	if welcome < 0 || question < welcome || !strings.Contains(page, `id="m1"`) {
+		t.Error("after the first message the page does not show the stored welcome, then the question")
+	}
+}
+
 // What a worker types is shown as text, never as markup.
 func TestWorkerTextEscaped(t *testing.T) {
 	e := newEnv(t, nil)
@@ -311,7 +336,7 @@ func TestDeliverAndPush(t *testing.T) {
 	if err := e.chat.Deliver(t.Context(), worker, bot.Reply{Text: "✉️ 调解员：请带工资条来"}); err != nil {
 		t.Fatal(err)
 	}
-	_, js := get(t, c, e.srv.URL+"/chat/messages?after=1")
+	_, js := get(t, c, e.srv.URL+"/chat/messages?after=0")
 	if !strings.Contains(js, "请带工资条来") {
 		t.Errorf("the delivered message is not in the inbox: %s", js)
 	}
