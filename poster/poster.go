@@ -4,26 +4,21 @@
 // poster brought whom), the link in words and the union hotline 12351, as
 // a PNG (for WeChat groups and screens) and a printable A4 PDF.
 //
-// The Chinese font is AR PL SungtiL GB (Arphic, fonts-arphic-gbsn00lp),
-// shipped verbatim, compressed, in font/ with its licence (ARPHICPL.TXT:
-// verbatim copies may be distributed in any medium with the licence). The
-// PDF embeds the glyphs it uses, so it prints the same anywhere.
+// The Chinese font is the one package assets/fonts embeds for every part
+// that draws text (AR PL SungtiL GB, with its licence); the PDF embeds the
+// glyphs it uses, so it prints the same anywhere.
 package poster
 
 import (
 	"bytes"
-	"compress/gzip"
-	_ "embed"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
-	"io"
 	"net/url"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
@@ -31,24 +26,11 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/laborbot/laborbot/assets/fonts"
 )
 
-//go:embed font/gbsn00lp.ttf.gz
-var fontGz []byte
-
-// Licence is the font's licence, which goes with every copy of it.
-//
-//go:embed font/ARPHICPL.TXT
-var Licence string
-
-// loadFont unpacks the font once.
-var loadFont = sync.OnceValues(func() ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(fontGz))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(zr)
-})
+func loadFont() ([]byte, error) { return fonts.CJK(), nil }
 
 // Hotline is the national trade-union hotline every poster shows.
 const Hotline = "12351"
