@@ -2,8 +2,6 @@ package calc
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -19,25 +17,6 @@ func Day(t time.Time) time.Time {
 	}
 	y, m, d := t.Date()
 	return Date(y, m, d)
-}
-
-var datePattern = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$`)
-
-// ParseDate reads a date written 2024-09-15, 2024/9/15, 2024.9.15 or
-// 2024年9月15日.
-func ParseDate(s string) (time.Time, error) {
-	t := strings.TrimSpace(s)
-	m := datePattern.FindStringSubmatch(t)
-	if m == nil {
-		return time.Time{}, inputErrf("", "看不懂这个日期：“%s”。请按 2024-09-15 这样的格式填写", "%q is not a date: write it as 2024-09-15", s)
-	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	d, _ := strconv.Atoi(m[3])
-	if y < 1950 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, time.Month(mo)) {
-		return time.Time{}, inputErrf("", "没有这一天：“%s”", "there is no such day: %q", s)
-	}
-	return Date(y, time.Month(mo), d), nil
 }
 
 func daysIn(y int, m time.Month) int { return Date(y, m+1, 0).Day() }

@@ -34,43 +34,6 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseMoney reads an amount of yuan as a worker would type it: "8000",
-// "8,000", "8000.5", "8000元", "¥8000", "0.8万". At most two decimals
-// (fen); negative amounts are refused.
-func ParseMoney(s string) (Money, error) {
-	t := strings.TrimSpace(s)
-	t = strings.NewReplacer(",", "", "，", "", " ", "", "\u3000", "", "¥", "", "￥", "", "RMB", "", "rmb", "").Replace(t)
-	t = strings.TrimSuffix(t, "元")
-	t = strings.TrimSuffix(t, "块")
-	mult := int64(1)
-	if strings.HasSuffix(t, "万") {
-		t = strings.TrimSuffix(t, "万")
-		mult = 10000
-	}
-	if t == "" {
-		return 0, errMoney(s)
-	}
-	r, ok := parseDecimal(t)
-	if !ok {
-		return 0, errMoney(s)
-	}
-	if r.Sign() < 0 {
-		return 0, inputErrf("", "金额不能是负数：%s", "an amount cannot be negative: %s", s)
-	}
-	r.Mul(r, big.NewRat(mult*100, 1))
-	if !r.IsInt() {
-		return 0, inputErrf("", "金额最多精确到分（小数点后两位）：%s", "an amount can have at most two decimals (fen): %s", s)
-	}
-	if !r.Num().IsInt64() || r.Num().Int64() > 1e15 {
-		return 0, inputErrf("", "金额太大了：%s", "the amount is too large: %s", s)
-	}
-	return Money(r.Num().Int64()), nil
-}
-
-func errMoney(s string) *InputError {
-	return inputErrf("", "看不懂这个金额：“%s”。请只写数字，例如 8000 或 8000.50", "%q is not an amount of money: write a number such as 8000 or 8000.50", s)
-}
-
 // parseDecimal reads a plain decimal number ("12", "1.5", "-3") exactly.
 func parseDecimal(s string) (*big.Rat, bool) {
 	if s == "" || strings.ContainsAny(s, "eE/") {

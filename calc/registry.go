@@ -53,9 +53,13 @@ type Field struct {
 // Money (money), int (int), float64 (number), bool (bool) or string
 // (choice: the Choice.Value; province: the Province.Short). Errors are
 // *InputError.
-func (f Field) Parse(raw string) (any, error) {
-	s := strings.TrimSpace(raw)
-	v, err := f.parse(s)
+func (f Field) Parse(raw string) (any, error) { return f.ParseOn(raw, time.Time{}) }
+
+// ParseOn is Parse with today's date, against which relative dates (去年三月,
+// 上个月底, last month) are read; Parse refuses those.
+func (f Field) ParseOn(raw string, today time.Time) (any, error) {
+	s := Normalize(raw)
+	v, err := f.parse(s, today)
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
@@ -68,18 +72,19 @@ func (f Field) Parse(raw string) (any, error) {
 	return v, nil
 }
 
-func (f Field) parse(s string) (any, error) {
+func (f Field) parse(s string, today time.Time) (any, error) {
 	switch f.Kind {
 	case FieldDate:
-		return ParseDate(s)
+		p, err := ParseDateOn(s, today)
+		return p.Time, err
 	case FieldMoney:
 		return ParseMoney(s)
 	case FieldInt:
-		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimRight(s, "年天档级")))
-		if err != nil {
+		r, ok := ParseNumber(strings.TrimRight(s, "年天档级个"))
+		if !ok || !r.IsInt() || !r.Num().IsInt64() || r.Num().Int64() > 1_000_000 {
 			return nil, inputErrf("", "请填写一个整数，例如 3（收到的是“%s”）。", "Please give a whole number such as 3 (got %q).", s)
 		}
-		return n, nil
+		return int(r.Num().Int64()), nil
 	case FieldNumber:
 		r, ok := parseDecimal(strings.TrimSpace(strings.TrimRight(s, "小时h")))
 		if !ok {
@@ -168,7 +173,7 @@ func (c Calculator) Run(values Values, env Env) (Result, error) {
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
-		v, err := f.Parse(raw)
+		v, err := f.ParseOn(raw, env.Today)
 		if err != nil {
 			return Result{}, err
 		}

@@ -85,7 +85,7 @@ func TestCalculatorRun(t *testing.T) {
 		field  string
 	}{
 		{KindSeverance, Values{"start": "2021-03-01", "end": "2024-09-15"}, "wage"},              // required missing
-		{KindSeverance, Values{"start": "March", "end": "2024-09-15", "wage": "1"}, "start"},     // bad date
+		{KindSeverance, Values{"start": "sometime", "end": "2024-09-15", "wage": "1"}, "start"},  // bad date
 		{KindSeverance, Values{"start": "2021-03-01", "end": "2024-09-15", "wage": "x"}, "wage"}, // bad money
 		{KindSeverance, Values{"start": "2021-03-01", "end": "2024-09-15", "wage": "1", "bogus": "1"}, "bogus"},
 		{KindSeverance, Values{"start": "2021-03-01", "end": "2024-09-15", "wage": "1", "unlawful": "maybe"}, "unlawful"},

@@ -224,7 +224,21 @@ func (r Result) Render(lang string) string {
 type InputError struct {
 	Field string
 	Msg   Text
+	// Code names the kind of problem when a caller may want to react to
+	// it rather than only show Msg (one of the Code constants, or "").
+	Code string
 }
+
+// The codes of InputError.Code.
+const (
+	// CodeAmbiguous: the text has two plausible readings (6.000 is 6 or
+	// 6000 yuan); the message offers both and asks which.
+	CodeAmbiguous = "ambiguous"
+	// CodeYearRange: a date's year is outside MinYear–MaxYear.
+	CodeYearRange = "year-range"
+	// CodeNeedMonth: only a year was given (前年, 2023年).
+	CodeNeedMonth = "need-month"
+)
 
 // Error returns the English and Chinese messages.
 func (e *InputError) Error() string {
