@@ -137,9 +137,16 @@ type Interview struct {
 	// confirmed yet.
 	ToConfirm []Step `json:"to_confirm,omitempty"`
 
-	// Clock is the time source for consent and date checks (nil:
-	// time.Now). It is not saved.
+	// Clock is the time source for consent, date checks and relative
+	// dates such as 去年三月 (nil: time.Now). It is not saved.
 	Clock func() time.Time `json:"-"`
+
+	// echo is how the last answer was read ("入职日期记为 2025年3月1日"),
+	// shown above the next question so the worker can check it; echoStep
+	// is the step it belongs to. Neither is saved: they are for the very
+	// next Prompt.
+	echo     calc.Text
+	echoStep Step
 }
 
 // NewInterview starts an interview at the consent step.
@@ -178,8 +185,17 @@ func (iv *Interview) Consent(at time.Time) error {
 // *ValidationError explains what is wrong (show it and ask again); the
 // interview is then unchanged. On success the interview moves on to the
 // next unanswered step, or back to the summary when editing.
+//
+// A question typed instead of an answer ("加班费怎么算？" at a date) is a
+// *ValidationError with Code CodeQuestion (see IsQuestion): the chat flow
+// may answer it and show the same step again.
 func (iv *Interview) Answer(raw string) error {
-	raw = strings.TrimSpace(raw)
+	// Invisible characters pasted along with an answer are never meant.
+	raw = strings.TrimSpace(calc.StripInvisible(raw))
+	iv.echo, iv.echoStep = calc.Text{}, ""
+	if freeStep(iv.Step) == questionMarkOnly && strings.ContainsAny(calc.FoldWidth(raw), "?") {
+		return questionError(iv.Step)
+	}
 	switch iv.Step {
 	case StepConsent:
 		switch strings.ToLower(raw) {
@@ -188,11 +204,17 @@ func (iv *Interview) Answer(raw string) error {
 		case "不同意", "不", "否", "no", "n", "disagree":
 			return ErrDeclined
 		}
+		if LooksLikeQuestion(raw) {
+			return questionError(StepConsent)
+		}
 		return invalid(StepConsent, "请点“同意”继续，或点“不同意”取消。", "Please press \"I agree\" to continue, or \"I don't agree\" to stop.")
 	case StepSummary:
 		switch strings.ToLower(raw) {
 		case "提交", "确认", "没问题", "submit", "confirm", "ok":
 			return iv.Press(PressSubmit)
+		}
+		if LooksLikeQuestion(raw) {
+			return questionError(StepSummary)
 		}
 		return invalid(StepSummary, "请点“提交”，或点要修改的那一项。", "Please press \"Submit\", or the button of the answer to change.")
 	case StepDone:
@@ -200,6 +222,9 @@ func (iv *Interview) Answer(raw string) error {
 	case StepEvidence:
 		if isSkipWord(raw) || isDoneWord(raw) {
 			return iv.Press(PressNext)
+		}
+		if LooksLikeQuestion(raw) {
+			return questionError(StepEvidence)
 		}
 		return invalid(StepEvidence, "请直接发送照片或文件；发完或没有证据请点“完成”。", "Please send photos or files; press \"Done\" when finished or if you have none.")
 	}
@@ -218,6 +243,10 @@ func (iv *Interview) Answer(raw string) error {
 	}
 	filled, cleared, err := iv.apply(iv.Step, raw)
 	if err != nil {
+		iv.echo, iv.echoStep = calc.Text{}, ""
+		if freeStep(iv.Step) == parsed && LooksLikeQuestion(raw) {
+			return questionError(iv.Step)
+		}
 		return err
 	}
 	for _, s := range cleared {
@@ -232,6 +261,7 @@ func (iv *Interview) Answer(raw string) error {
 
 // Press handles a button: an Option.Value from Prompt.
 func (iv *Interview) Press(value string) error {
+	iv.echo, iv.echoStep = calc.Text{}, ""
 	switch {
 	case value == PressAgree && iv.Step == StepConsent:
 		return iv.Consent(iv.now())
@@ -454,12 +484,15 @@ func (iv *Interview) apply(s Step, raw string) (filled, cleared []Step, err erro
 		}
 		a.District = v
 	case StepStartDate:
-		d, err := ParseDate(raw)
+		p, err := ParseDateOn(raw, calc.Day(iv.now()))
 		if err != nil {
 			return nil, nil, err
 		}
+		d := p.Time
 		if d.After(calc.Day(iv.now())) {
-			return nil, nil, invalid(s, "入职日期不能晚于今天。", "The start date cannot be in the future.")
+			return nil, nil, rangeError(s,
+				fmt.Sprintf("入职日期（%s）不能晚于今天（%s）。", calc.DateText(d).Zh, calc.DateText(iv.now()).Zh),
+				fmt.Sprintf("The start date (%s) cannot be after today (%s).", calc.DateText(d).En, calc.DateText(iv.now()).En))
 		}
 		if !a.EndDate.IsZero() && d.After(a.EndDate) {
 			return nil, nil, invalid(s,
@@ -467,39 +500,50 @@ func (iv *Interview) apply(s Step, raw string) (filled, cleared []Step, err erro
 				fmt.Sprintf("The start date cannot be after the end date (%s). If the end date is wrong, press \"Keep as is\" and edit the end date.", a.EndDate.Format("2006-01-02")))
 		}
 		a.StartDate = d
+		iv.echoDate(s, p)
 	case StepEndDate:
-		d, err := ParseDate(raw)
+		p, err := ParseDateOn(raw, calc.Day(iv.now()))
 		if err != nil {
 			return nil, nil, err
 		}
+		d := p.Time
 		if !a.StartDate.IsZero() && d.Before(a.StartDate) {
-			return nil, nil, invalid(s,
-				fmt.Sprintf("离职日期不能早于入职日期（%s）。", a.StartDate.Format("2006-01-02")),
-				fmt.Sprintf("The end date cannot be before the start date (%s).", a.StartDate.Format("2006-01-02")))
+			return nil, nil, rangeError(s,
+				fmt.Sprintf("离职日期（%s）不能早于入职日期（%s）。", calc.DateText(d).Zh, calc.DateText(a.StartDate).Zh),
+				fmt.Sprintf("The end date (%s) cannot be before the start date (%s).", calc.DateText(d).En, calc.DateText(a.StartDate).En))
 		}
 		// A notice period may end in the future, but not years ahead.
 		if d.After(calc.Day(iv.now()).AddDate(0, 3, 0)) {
-			return nil, nil, invalid(s, "离职日期太远了，请检查。还在职请点“还在职”。", "That end date is too far ahead; please check it, or press \"Still employed\".")
+			return nil, nil, rangeError(s,
+				fmt.Sprintf("离职日期（%s）太远了，请检查。还在职请点“还在职”。", calc.DateText(d).Zh),
+				fmt.Sprintf("That end date (%s) is too far ahead; please check it, or press \"Still employed\".", calc.DateText(d).En))
 		}
 		a.EndDate = d
+		iv.echoDate(s, p)
 	case StepWage:
-		m, err := ParseAmount(raw, maxWage)
+		m, err := parseWage(raw)
 		if err != nil {
 			return nil, nil, err
 		}
 		a.MonthlyWage = m
+		iv.echo, iv.echoStep = fmtText(echoTexts().wage, m), s
 	case StepClaimed:
-		m, err := ParseAmount(raw, maxClaimed)
+		m, err := parseClaimed(raw)
 		if err != nil {
 			return nil, nil, err
 		}
 		a.Claimed = m
+		iv.echo, iv.echoStep = fmtText(echoTexts().claimed, m), s
 	case StepCoworkers:
 		n, err := ParseCount(raw)
 		if err != nil {
 			return nil, nil, err
 		}
 		a.Coworkers = n
+		if _, err := strconv.Atoi(raw); err != nil {
+			// "十二个", "约30人", "只有我": say what was understood.
+			iv.echo, iv.echoStep = fmtText(echoTexts().coworkers, n), s
+		}
 	case StepDescription:
 		v, err := checkText(s, raw, 5, 3000)
 		if err != nil {
@@ -649,6 +693,9 @@ type Prompt struct {
 	// Number and Total are the question's position ("3/16"); 0 outside
 	// the questions.
 	Number, Total int
+	// Echo is how the previous answer was read, for the worker to check
+	// ("✅ 入职日期记为 2025年3月1日…"), or "". Text already starts with it.
+	Echo string
 }
 
 // Option is a button.
@@ -657,8 +704,26 @@ type Option struct {
 	Value string
 }
 
-// Prompt returns what to show for the current step, in lang.
+// Prompt returns what to show for the current step, in lang. Right after
+// an answer that had to be read (a date, an amount, a number in words),
+// the text starts with how it was read (Prompt.Echo), and a question step
+// gets a button to change that answer.
 func (iv *Interview) Prompt(lang string) Prompt {
+	p := iv.prompt(lang)
+	if iv.echo == (calc.Text{}) || iv.Step == StepConsent || iv.Step == StepDone {
+		return p
+	}
+	p.Echo = "✅ " + iv.echo.In(lang)
+	if iv.Step != StepSummary && slices.Contains(Questions(), iv.echoStep) {
+		p.Echo += echoTexts().fix.In(lang)
+		w := interviewWords()
+		p.Options = append(p.Options, []Option{{w.edit.In(lang) + " " + iv.echoStep.label().In(lang), PressEdit + string(iv.echoStep)}})
+	}
+	p.Text = p.Echo + "\n\n" + p.Text
+	return p
+}
+
+func (iv *Interview) prompt(lang string) Prompt {
 	w := interviewWords()
 	p := Prompt{Step: iv.Step}
 	switch iv.Step {
@@ -850,4 +915,102 @@ func DecodeInterview(s Sealer, b []byte) (*Interview, error) {
 		return nil, errors.New("intake: decode interview: not an interview")
 	}
 	return &iv, nil
+}
+
+// echoDate records how a date answer was read, for the next Prompt.
+func (iv *Interview) echoDate(s Step, p calc.ParsedDate) {
+	e := echoTexts()
+	t := e.startDate
+	if s == StepEndDate {
+		t = e.endDate
+	}
+	dt := p.Text()
+	iv.echo = calc.Text{Zh: fmt.Sprintf(t.Zh, dt.Zh), En: fmt.Sprintf(t.En, dt.En)}
+	if p.NoDay {
+		iv.echo.Zh += e.noDay.Zh
+		iv.echo.En += e.noDay.En
+	}
+	iv.echoStep = s
+}
+
+// fmtText fills both languages of a one-argument text.
+func fmtText(t calc.Text, arg any) calc.Text {
+	return calc.Text{Zh: fmt.Sprintf(t.Zh, arg), En: fmt.Sprintf(t.En, arg)}
+}
+
+// How a step's typed answer is checked for a question typed in its place.
+type questionCheck int
+
+const (
+	// freeText steps take any text (a description may well ask "why?").
+	freeText questionCheck = iota
+	// questionMarkOnly steps take almost any short text (an employer's
+	// name): only a question mark makes it a question.
+	questionMarkOnly
+	// parsed steps read a value: text they cannot read is checked with
+	// LooksLikeQuestion.
+	parsed
+)
+
+func freeStep(s Step) questionCheck {
+	switch s {
+	case StepDescription, StepDemands, StepContactTime:
+		return freeText
+	case StepEmployer, StepCity, StepDistrict:
+		return questionMarkOnly
+	}
+	return parsed
+}
+
+func questionError(s Step) *ValidationError {
+	t := echoTexts().question
+	return &ValidationError{Step: s, Code: CodeQuestion, Msg: t}
+}
+
+func rangeError(s Step, zh, en string) *ValidationError {
+	return &ValidationError{Step: s, Code: CodeRange, Msg: calc.Text{Zh: zh, En: en}}
+}
+
+// The plausible monthly wage: below minWage is a slip (6 for 6000, a day's
+// pay), above maxWage a key held down.
+const minWage = calc.Money(100_00)
+
+func parseWage(raw string) (calc.Money, error) {
+	m, err := calc.ParseMoney(raw)
+	if err != nil {
+		return 0, fromCalc(err)
+	}
+	switch {
+	case m <= 0:
+		return 0, rangeError(StepWage,
+			"月工资不能是 0。如果单位一直没发工资，请写当初约定的每月工资（税前）。",
+			"The monthly wage cannot be 0. If you were never paid, give the monthly wage you were promised (before tax).")
+	case m < minWage:
+		return 0, rangeError(StepWage,
+			fmt.Sprintf("月工资 %s 元太少了，请写一个月的工资总数，例如 6000 或 6千。按天或按小时拿工资的，请估算一个月大约多少。", m),
+			fmt.Sprintf("A monthly wage of %s yuan is too little; please give the whole month's pay, e.g. 6000. If you are paid by the day or hour, estimate a month.", m))
+	case m > maxWage:
+		return 0, rangeError(StepWage,
+			fmt.Sprintf("月工资 %s 元太多了，请检查是不是多写了 0（最多 %s 元）。", m, maxWage),
+			fmt.Sprintf("A monthly wage of %s yuan is too much; please check for an extra 0 (at most %s).", m, maxWage))
+	}
+	return m, nil
+}
+
+func parseClaimed(raw string) (calc.Money, error) {
+	m, err := calc.ParseMoney(raw)
+	if err != nil {
+		return 0, fromCalc(err)
+	}
+	switch {
+	case m <= 0:
+		return 0, rangeError(StepClaimed,
+			"主张金额要大于 0。不清楚要多少，可以点“跳过”，调解员会帮你算。",
+			"The amount claimed must be more than 0. If you don't know, press \"Skip\": the mediator will help you work it out.")
+	case m > maxClaimed:
+		return 0, rangeError(StepClaimed,
+			fmt.Sprintf("主张金额 %s 元太多了，请检查是不是多写了 0（最多 %s 元）。", m, maxClaimed),
+			fmt.Sprintf("%s yuan is too much to claim; please check for an extra 0 (at most %s).", m, maxClaimed))
+	}
+	return m, nil
 }

@@ -175,15 +175,15 @@ func TestInterviewValidationKeepsState(t *testing.T) {
 		{StepTypes, []string{"天气", "9"}},
 		{StepEmployer, []string{"", "x"}},
 		{StepProvince, []string{"深圳", "Texas"}},
-		{StepStartDate, []string{"昨天", "2023-02-30", "2027-01-01"}}, // the last is after "today"
+		{StepStartDate, []string{"前年", "2023-02-30", "2027-01-01", "1900-01-01", "明天", "加班费怎么算？"}}, // 2027 and 明天 are after "today"
 		{StepEndDate, []string{"2020-01-01", "2031-01-01"}},         // before the start; years ahead
-		{StepWage, []string{"0", "很多", "-100", "2000000"}},
+		{StepWage, []string{"0", "很多", "-100", "2000000", "6.000", "6", "一千万"}},
 		{StepClaimed, []string{"0", "abc"}},
-		{StepCoworkers, []string{"很多", "-3"}},
+		{StepCoworkers, []string{"很多", "-3", "15,000", "一万五"}},
 		{StepDescription, []string{"欠", strings.Repeat("长", 3001)}},
 		{StepEvidence, []string{"我有照片"}},
 		{StepName, []string{"13987654321", ""}},
-		{StepPhone, []string{"12345", "010-88888888", "1398765432"}},
+		{StepPhone, []string{"12345", "010-88888888", "1398765432", "为什么要手机号？"}},
 	} {
 		t.Run(string(tc.step), func(t *testing.T) {
 			iv := newTestInterview(t)

@@ -130,3 +130,25 @@ func interviewWords() interviewText {
 		toConfirm:     calc.Text{Zh: "（待确认）", En: "(to confirm)"},
 	}
 }
+
+// echoWords are the interview's read-backs of answers it had to
+// interpret, and the reply to a question typed in place of an answer.
+type echoWords struct {
+	startDate, endDate, noDay, wage, claimed, coworkers, fix, question calc.Text
+}
+
+func echoTexts() echoWords {
+	return echoWords{
+		startDate: calc.Text{Zh: "入职日期记为 %s", En: "Start date recorded as %s"},
+		endDate:   calc.Text{Zh: "离职日期记为 %s", En: "Last day recorded as %s"},
+		noDay:     calc.Text{Zh: "（没写哪一天，按 1 号记）", En: " (no day given, so the 1st)"},
+		wage:      calc.Text{Zh: "月工资记为 %s 元", En: "Monthly wage recorded as %s yuan"},
+		claimed:   calc.Text{Zh: "主张金额记为 %s 元", En: "Amount claimed recorded as %s yuan"},
+		coworkers: calc.Text{Zh: "受影响的同事记为 %d 人", En: "Co-workers affected recorded as %d"},
+		fix:       calc.Text{Zh: "。不对的话点下面的“改”按钮。", En: ". If that is wrong, press the \"Edit\" button below."},
+		question: calc.Text{
+			Zh: "这看起来是一个问题，不是这一步的回答。请先回答上面的问题；提交投诉后可以随时问我劳动法律问题，或发送 /cancel 取消登记。",
+			En: "That looks like a question rather than an answer to this step. Please answer the question above first; once the complaint is in you can ask me any labour-law question, or send /cancel to stop.",
+		},
+	}
+}

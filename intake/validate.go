@@ -19,6 +19,47 @@ import (
 type ValidationError struct {
 	Step Step
 	Msg  calc.Text
+	// Code tells the chat flow what kind of problem it is when it may act
+	// on it (CodeQuestion: answer the question, then ask the step again);
+	// "" for an ordinary bad answer.
+	Code string
+}
+
+// The codes of ValidationError.Code.
+const (
+	// CodeQuestion: the worker typed a question instead of an answer
+	// (see LooksLikeQuestion). The interview is unchanged; the chat flow
+	// may answer the question and show the same step again.
+	CodeQuestion = "question"
+	// CodeAmbiguous: the answer has two readings ("6.000": 6 or 6000
+	// yuan); the message offers both.
+	CodeAmbiguous = calc.CodeAmbiguous
+	// CodeRange: the answer was read but is out of the plausible range
+	// (a wage of 0 or ten million, 15,000 co-workers, a date in 1900).
+	CodeRange = "range"
+)
+
+// ErrorCode returns the Code of a *ValidationError in err's chain, or "".
+func ErrorCode(err error) string {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Code
+	}
+	return ""
+}
+
+// IsQuestion reports whether err says the answer was a question (see
+// CodeQuestion).
+func IsQuestion(err error) bool { return ErrorCode(err) == CodeQuestion }
+
+// fromCalc turns a calc.InputError into a ValidationError, keeping its
+// code.
+func fromCalc(err error) error {
+	var ie *calc.InputError
+	if errors.As(err, &ie) {
+		return &ValidationError{Msg: ie.Msg, Code: ie.Code}
+	}
+	return err
 }
 
 func (e *ValidationError) Error() string {
@@ -39,7 +80,7 @@ var mobilePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
 // spaces, dashes, dots or brackets, full-width digits, and a +86 / 0086 /
 // 86 country code, and returns the 11 digits.
 func ParsePhone(raw string) (string, error) {
-	s := halfWidth(raw)
+	s := calc.Normalize(raw)
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || strings.ContainsRune("-.()（）—", r) {
 			return -1
@@ -62,41 +103,53 @@ func ParsePhone(raw string) (string, error) {
 	return s, nil
 }
 
-// ParseDate reads a calendar day: 2024-09-15, 2024/9/15, 2024.9.15,
-// 2024年9月15日 (the forms of calc.ParseDate), 20240915, with full-width
-// digits too.
+// ParseDate reads a date that does not depend on today (see
+// calc.ParseDate): 2024-09-15, 2024/9/15, 2024年9月15日, 20240915,
+// 2023年3月 (the 1st), with full-width digits and invisible characters
+// too. ParseDateOn also reads 去年三月, 上个月底 and the like.
 func ParseDate(raw string) (time.Time, error) {
-	s := strings.TrimSpace(halfWidth(raw))
-	if len(s) == 8 && isDigits(s) {
-		s = s[:4] + "-" + s[4:6] + "-" + s[6:]
+	p, err := ParseDateOn(raw, time.Time{})
+	return p.Time, err
+}
+
+// ParseDateOn reads a date as workers write it, relative ones (去年三月,
+// 3月1号, 上个月底, last month) against today; see calc.ParseDateOn. A
+// year out of range is a CodeRange error naming the years allowed.
+func ParseDateOn(raw string, today time.Time) (calc.ParsedDate, error) {
+	p, err := calc.ParseDateOn(raw, today)
+	if err == nil {
+		return p, nil
 	}
-	d, err := calc.ParseDate(s)
-	if err != nil {
-		var ie *calc.InputError
-		if errors.As(err, &ie) {
-			return time.Time{}, &ValidationError{Msg: ie.Msg}
+	var ie *calc.InputError
+	if errors.As(err, &ie) && ie.Code == calc.CodeYearRange {
+		shown := strings.TrimSpace(calc.StripInvisible(raw))
+		if today.IsZero() {
+			return p, &ValidationError{Code: CodeRange, Msg: calc.Text{
+				Zh: fmt.Sprintf("“%s”的年份不对：请写 %d 年以后的日期。", shown, calc.MinYear),
+				En: fmt.Sprintf("The year of %q is out of range: please give a date from %d on.", shown, calc.MinYear),
+			}}
 		}
-		return time.Time{}, err
+		return p, &ValidationError{Code: CodeRange, Msg: calc.Text{
+			Zh: fmt.Sprintf("“%s”的年份不对：请写 %d 年到今年（%d 年）之间的日期。", shown, calc.MinYear, today.Year()),
+			En: fmt.Sprintf("The year of %q is out of range: please give a date between %d and this year (%d).", shown, calc.MinYear, today.Year()),
+		}}
 	}
-	return d, nil
+	return p, fromCalc(err)
 }
 
 // ParseAmount reads an amount of yuan (see calc.ParseMoney: 8000, 8,000,
-// 8000.5, 8000元, 0.8万) that must be positive and at most max.
+// 15,000元, 1.5万, 一万五, 1万5千, 15k) that must be positive and at most max.
+// An ambiguous "6.000" is a CodeAmbiguous error offering both readings.
 func ParseAmount(raw string, max calc.Money) (calc.Money, error) {
-	m, err := calc.ParseMoney(halfWidth(raw))
+	m, err := calc.ParseMoney(raw)
 	if err != nil {
-		var ie *calc.InputError
-		if errors.As(err, &ie) {
-			return 0, &ValidationError{Msg: ie.Msg}
-		}
-		return 0, err
+		return 0, fromCalc(err)
 	}
 	if m <= 0 {
-		return 0, &ValidationError{Msg: calc.Text{Zh: "金额要大于 0。", En: "The amount must be more than 0."}}
+		return 0, &ValidationError{Code: CodeRange, Msg: calc.Text{Zh: "金额要大于 0。", En: "The amount must be more than 0."}}
 	}
 	if m > max {
-		return 0, &ValidationError{Msg: calc.Text{
+		return 0, &ValidationError{Code: CodeRange, Msg: calc.Text{
 			Zh: fmt.Sprintf("金额 %s 元太大了，请检查（最多 %s 元）。", m, max),
 			En: fmt.Sprintf("%s yuan looks too large; please check it (at most %s).", m, max),
 		}}
@@ -104,27 +157,76 @@ func ParseAmount(raw string, max calc.Money) (calc.Money, error) {
 	return m, nil
 }
 
-// ParseCount reads a number of people: 0, 12, 12人, 十 is not understood;
-// "none", "没有", "只有我" mean 0.
+// MaxCoworkers is the most co-workers one complaint may name. A dispute
+// involving more people is a mass dispute: the union handles it by
+// collective negotiation and the local federation's direct involvement,
+// not as one worker's ticket, and a figure above it is far more often a
+// typing mistake (a wage in the wrong box) than a headcount.
+const MaxCoworkers = 1000
+
+// ParseCount reads a number of co-workers: 0, 12, 12人, 十二个, 约30人;
+// "none", "没有", "只有我" mean 0. More than MaxCoworkers is refused with
+// the way to reach the union about a mass dispute.
 func ParseCount(raw string) (int, error) {
-	s := strings.ToLower(strings.TrimSpace(halfWidth(raw)))
+	s := strings.ToLower(calc.Normalize(raw))
 	switch s {
-	case "没有", "无", "没", "只有我", "就我", "就我一个", "none", "no", "nobody", "just me", "only me":
+	case "没有", "无", "没", "只有我", "就我", "就我一个", "只有我一个", "none", "no", "nobody", "just me", "only me":
 		return 0, nil
 	}
-	for _, suffix := range []string{"多人", "多个", "多名", "人", "个", "名", "people", "persons", "workers"} {
+	for _, suffix := range []string{"多人", "多个", "多名", "个人", "人", "个", "名", "位", "people", "persons", "workers", "co-workers"} {
 		s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
 	}
-	s = strings.TrimPrefix(s, "约")
-	s = strings.TrimPrefix(s, "about ")
-	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
-	if err != nil || n < 0 || n > 100000 {
+	for _, prefix := range []string{"约", "大约", "大概", "about ", "around "} {
+		s = strings.TrimPrefix(s, prefix)
+	}
+	r, ok := calc.ParseNumber(s)
+	if !ok || !r.IsInt() {
 		return 0, &ValidationError{Msg: calc.Text{
 			Zh: "请填一个人数，例如 0、3 或 25（只有你自己就填 0）。",
 			En: "Please give a number of people, e.g. 0, 3 or 25 (0 if it is only you).",
 		}}
 	}
-	return n, nil
+	if !r.Num().IsInt64() || r.Num().Int64() > MaxCoworkers {
+		return 0, &ValidationError{Code: CodeRange, Msg: calc.Text{
+			Zh: fmt.Sprintf("同事人数最多填 %d。超过 %d 人的大规模集体争议，请直接拨打职工服务热线 12351 或联系当地总工会，他们会安排人员介入；也可以先填 %d，在“事情经过”里写上实际人数。", MaxCoworkers, MaxCoworkers, MaxCoworkers),
+			En: fmt.Sprintf("At most %d co-workers. For a mass dispute involving more than %d people, please call the union's workers' hotline 12351 or contact the local federation of trade unions directly; or give %d here and write the real number in the description.", MaxCoworkers, MaxCoworkers, MaxCoworkers),
+		}}
+	}
+	return int(r.Num().Int64()), nil
+}
+
+// LooksLikeQuestion reports whether typed text reads as a question rather
+// than an answer: a question mark (half- or full-width), a Chinese
+// question word (怎么, 为什么, 如何, 能不能, 是不是, 请问 …) or final particle
+// (吗, 呢), or an English sentence starting with a question word. The
+// interview asks it only of answers it could not read, so an answer that
+// happens to contain such a word is never refused for it.
+func LooksLikeQuestion(text string) bool {
+	t := strings.ToLower(calc.Normalize(text))
+	if t == "" {
+		return false
+	}
+	if strings.ContainsAny(t, "?") {
+		return true
+	}
+	for _, w := range []string{"怎么", "为什么", "为啥", "如何", "什么", "咋", "能不能", "可不可以", "可以吗", "是不是", "有没有",
+		"要不要", "会不会", "该不该", "应不应该", "多少钱", "哪里", "哪些", "哪个", "请问", "是否"} {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	trimmed := strings.TrimRight(t, "。.!！~ ")
+	if strings.HasSuffix(trimmed, "吗") || strings.HasSuffix(trimmed, "呢") || strings.HasSuffix(trimmed, "么") {
+		return true
+	}
+	words := strings.Fields(t)
+	if len(words) >= 3 {
+		switch words[0] {
+		case "how", "what", "why", "when", "where", "who", "which", "can", "could", "should", "do", "does", "is", "are", "will", "would", "may":
+			return true
+		}
+	}
+	return false
 }
 
 // ParseTypes reads one or more dispute types from text: their codes,
@@ -132,7 +234,7 @@ func ParseCount(raw string) (int, error) {
 // labels, or common words for them (欠薪, 社保, 被辞退), separated by commas,
 // spaces or 、.
 func ParseTypes(raw string) ([]DisputeType, error) {
-	fields := strings.FieldsFunc(halfWidth(raw), func(r rune) bool {
+	fields := strings.FieldsFunc(calc.Normalize(raw), func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;、，；/|", r)
 	})
 	var out []DisputeType
@@ -222,7 +324,7 @@ func municipality(short string) bool {
 // district: "广东", "广东省深圳市宝安区", "北京朝阳区", "Guangdong Shenzhen".
 // For the four municipalities the city is the municipality itself.
 func ParseLocation(raw string) (Location, error) {
-	s := strings.TrimSpace(halfWidth(raw))
+	s := calc.Normalize(raw)
 	if p, ok := calc.LookupProvince(s); ok {
 		return locationFor(p, ""), nil
 	}
@@ -277,7 +379,7 @@ func locationFor(p calc.Province, rest string) Location {
 
 // checkText trims an answer and checks its length in characters.
 func checkText(step Step, raw string, minLen, maxLen int) (string, error) {
-	s := strings.TrimSpace(raw)
+	s := strings.TrimSpace(calc.StripInvisible(raw))
 	n := utf8.RuneCountInString(s)
 	if n < minLen {
 		if minLen <= 1 {
@@ -298,7 +400,7 @@ func checkText(step Step, raw string, minLen, maxLen int) (string, error) {
 // parseName checks a person's name: letters (any script), spaces, dots
 // and hyphens, no digits (a phone number typed in the wrong place).
 func parseName(raw string) (string, error) {
-	s, err := checkText(StepName, raw, 1, 40)
+	s, err := checkText(StepName, calc.FoldWidth(raw), 1, 40)
 	if err != nil {
 		return "", err
 	}
@@ -316,27 +418,4 @@ func parseName(raw string) (string, error) {
 		return "", invalid(StepName, "请填写你的姓名。", "Please write your name.")
 	}
 	return strings.Join(strings.Fields(s), " "), nil
-}
-
-// halfWidth turns full-width ASCII (１２３ＡＢ，) and the ideographic space
-// into their ASCII forms, which Chinese input methods often produce.
-func halfWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			return r - 0xFEE0
-		case r == 0x3000:
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func isDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -76,7 +76,9 @@ func TestParseDate(t *testing.T) {
 		{"2024-00-10", ""},
 		{"15/09/2024", ""},
 		{"yesterday", ""},
-		{"2024-9", ""},
+		{"2024-9", "2024-09-01"}, // a month alone is its 1st, as the prompt says
+		{"2024-\u200b09-15", "2024-09-15"},
+		{"\ufeff2024年9月15日\u2060", "2024-09-15"},
 		{"", ""},
 		{"1900-01-01", ""},
 	} {
@@ -131,7 +133,8 @@ func TestParseCount(t *testing.T) {
 		ok   bool
 	}{
 		{"0", 0, true}, {"12", 12, true}, {"12人", 12, true}, {"约30人", 30, true}, {"5 个", 5, true},
-		{"没有", 0, true}, {"只有我", 0, true}, {"none", 0, true}, {"1,200", 1200, true},
+		{"没有", 0, true}, {"只有我", 0, true}, {"none", 0, true}, {"1,000", 1000, true},
+		{"十二个", 12, true}, {"两个人", 2, true}, {"１２人", 12, true}, {"1\u200b2", 12, true}, {"1001", 0, false}, {"15,000", 0, false},
 		{"-1", 0, false}, {"many", 0, false}, {"", 0, false}, {"1.5", 0, false}, {"100001", 0, false},
 	} {
 		got, err := ParseCount(tc.in)
