@@ -176,7 +176,7 @@ func TestInterviewValidationKeepsState(t *testing.T) {
 		{StepEmployer, []string{"", "x"}},
 		{StepProvince, []string{"深圳", "Texas"}},
 		{StepStartDate, []string{"前年", "2023-02-30", "2027-01-01", "1900-01-01", "明天", "加班费怎么算？"}}, // 2027 and 明天 are after "today"
-		{StepEndDate, []string{"2020-01-01", "2031-01-01"}},         // before the start; years ahead
+		{StepEndDate, []string{"2020-01-01", "2031-01-01"}},                                        // before the start; years ahead
 		{StepWage, []string{"0", "很多", "-100", "2000000", "6.000", "6", "一千万"}},
 		{StepClaimed, []string{"0", "abc"}},
 		{StepCoworkers, []string{"很多", "-3", "15,000", "一万五"}},
