@@ -147,7 +147,7 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 		return c.askField(ctx, st, lang, out, "")
 	}
 	if raw != "" {
-		if _, err := f.Parse(raw); err != nil {
+		if _, err := f.ParseOn(raw, c.now()); err != nil {
 			return c.askField(ctx, st, lang, out, "⚠️ "+inputMessage(err, lang)+"\n\n")
 		}
 	}
