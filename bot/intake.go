@@ -201,6 +201,7 @@ func (c *Conversation) loadInterview(ctx context.Context, chatID int64) (*intake
 		c.log.Warn("dropping an unreadable interview", "err", err)
 		return nil, c.store.DeleteChatState(ctx, chatID)
 	}
+	iv.Clock = c.now // relative dates (去年三月) are read against the conversation's clock
 	return iv, nil
 }
 
