@@ -124,6 +124,9 @@ func TestParseDateOnForms(t *testing.T) {
 		{"二〇二三年三月", "2023-03-01", true, false},
 		{"二零二三年十二月三十一日", "2023-12-31", false, false},
 		{"2023年3月底", "2023-03-31", false, false},
+		{"2023年年底", "2023-12-31", false, false},
+		{"2023年底", "2023-12-31", false, false},
+		{"2023年初", "2023-01-01", false, false},
 		{"去年三月", "2024-03-01", true, true},
 		{"去年3月15号", "2024-03-15", false, true},
 		{"去年底", "2024-12-31", false, true},
@@ -259,4 +262,23 @@ func TestFieldParseOnRelative(t *testing.T) {
 	if !strings.Contains(r.Formula.Zh, "15,000.00") {
 		t.Errorf("severance formula %q does not use the wage 15,000", r.Formula.Zh)
 	}
+}
+
+// FuzzParse: no input makes the parsers panic, and what they accept is in
+// range.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"一万五", "1万5千", "6.000", "15,000元", "去年三月", "上个月底", "99999999999999999999个月前",
+		"2023年3月", "March 1, 2023", "3 months ago", "零", "十", "万万", "1.5.5万", "k", "¥", "\u200b", "２０２３－０３"} {
+		f.Add(s)
+	}
+	today := Date(2025, 6, 10)
+	f.Fuzz(func(t *testing.T, s string) {
+		if m, err := ParseMoney(s); err == nil && (m < 0 || int64(m) > 1e15) {
+			t.Errorf("ParseMoney(%q) = %d", s, m)
+		}
+		if p, err := ParseDateOn(s, today); err == nil && (p.Time.Year() < MinYear || p.Time.Year() > MaxYear) {
+			t.Errorf("ParseDateOn(%q) = %v", s, p.Time)
+		}
+		ParseNumber(s)
+	})
 }

@@ -155,6 +155,7 @@ var (
 	zhYM       = regexp.MustCompile(`^(\d{4}|\d{2})年(\d{1,2})月?(底|初)?$|^(\d{4})[-/.](\d{1,2})$`)
 	zhCompact  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})?$`)
 	zhYear     = regexp.MustCompile(`^(\d{4})年?$|^(\d{2})年$`)
+	zhYearPart = regexp.MustCompile(`^(\d{4}|\d{2})年(底|初)$`)
 	zhRelYear  = regexp.MustCompile(`^(大前年|前年|去年|今年|明年)(?:(\d{1,2})月(?:(\d{1,2})日|(底|初))?|(底|初))?$`)
 	zhMD       = regexp.MustCompile(`^(\d{1,2})月(?:(\d{1,2})日|(底|初))?$|^(\d{1,2})[/.-](\d{1,2})$`)
 	zhRelMonth = regexp.MustCompile(`^(上上月|上月|本月|下月)?(?:(\d{1,2})日|(底|初))?$`)
@@ -216,6 +217,12 @@ func (r dateReader) chinese(t string) (ParsedDate, bool, error) {
 		}
 		return r.day(atoi(m[1]), atoi(m[2]), atoi(m[3]), false, false)
 	}
+	if m := zhYearPart.FindStringSubmatch(c); m != nil {
+		if m[2] == "底" {
+			return r.day(fullYear(m[1]), 12, 31, false, false)
+		}
+		return r.day(fullYear(m[1]), 1, 1, false, false)
+	}
 	if m := zhYear.FindStringSubmatch(c); m != nil {
 		if m[1] != "" {
 			return r.needMonth(atoi(m[1]))
@@ -271,6 +278,9 @@ func (r dateReader) chinese(t string) (ParsedDate, bool, error) {
 	}
 	if m := zhAgo.FindStringSubmatch(c); m != nil {
 		n := atoi(m[1])
+		if m[1] != "半" && (n <= 0 || n > 10000) {
+			return ParsedDate{}, false, nil
+		}
 		unit := m[3]
 		if m[1] == "半" {
 			switch unit {
@@ -383,6 +393,9 @@ func (r dateReader) english(t string) (ParsedDate, bool, error) {
 		n, ok := enNumbers[m[1]]
 		if !ok {
 			n = atoi(m[1])
+		}
+		if n <= 0 || n > 10000 {
+			return ParsedDate{}, false, nil
 		}
 		switch m[2] {
 		case "day":

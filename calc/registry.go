@@ -14,9 +14,12 @@ type FieldKind string
 
 // The field kinds.
 const (
-	// FieldDate is a calendar day: 2024-09-15, 2024/9/15, 2024年9月15日.
+	// FieldDate is a calendar day: 2024-09-15, 2024/9/15, 2024年9月15日, a
+	// month alone (2024年9月: the 1st), and with ParseOn relative days
+	// (去年三月, 上个月底, last month); see ParseDateOn.
 	FieldDate FieldKind = "date"
-	// FieldMoney is an amount of yuan with at most two decimals: 8000, 8000.50.
+	// FieldMoney is an amount of yuan with at most two decimals: 8000,
+	// 8000.50, 1.5万, 一万五, 15k; see ParseMoney.
 	FieldMoney FieldKind = "money"
 	// FieldInt is a whole number.
 	FieldInt FieldKind = "int"

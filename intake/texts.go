@@ -38,11 +38,11 @@ func (s Step) prompt() calc.Text {
 	case StepDistrict:
 		return calc.Text{Zh: "哪个区或县？不清楚可以跳过。", En: "Which district or county? Skip if you are not sure."}
 	case StepStartDate:
-		return calc.Text{Zh: "你是哪天开始在这家单位工作的？例如 2023-03-01。记不清具体哪天就写那个月的 1 号。", En: "When did you start working there? E.g. 2023-03-01. If you don't remember the day, give the 1st of the month."}
+		return calc.Text{Zh: "你是哪天开始在这家单位工作的？例如 2023-03-01、2023年3月 或 去年三月。记不清哪一天，写到月份就行（按 1 号算）。", En: "When did you start working there? E.g. 2023-03-01, March 2023 or \"March last year\". If you don't remember the day, the month is enough (the 1st is used)."}
 	case StepEndDate:
-		return calc.Text{Zh: "如果已经离职或被辞退，最后一天上班是哪天？还在职请点“还在职”。", En: "If the job has ended, what was your last day? If you still work there, press \"Still employed\"."}
+		return calc.Text{Zh: "如果已经离职或被辞退，最后一天上班是哪天？例如 2025-05-31 或 上个月底。还在职请点“还在职”。", En: "If the job has ended, what was your last day? E.g. 2025-05-31 or \"end of last month\". If you still work there, press \"Still employed\"."}
 	case StepWage:
-		return calc.Text{Zh: "你每月工资大概多少元（税前）？例如 6500。", En: "About how much is your monthly wage, before tax, in yuan? E.g. 6500."}
+		return calc.Text{Zh: "你每月工资大概多少元（税前）？例如 6500 或 六千五。", En: "About how much is your monthly wage, before tax, in yuan? E.g. 6500 or 6.5k."}
 	case StepClaimed:
 		return calc.Text{Zh: "你要求单位一共支付多少元？不清楚可以跳过，调解员会帮你算。", En: "How much do you claim in total, in yuan? Skip if you don't know: the mediator will help you work it out."}
 	case StepCoworkers:
