@@ -190,7 +190,7 @@ func TestRangeMessages(t *testing.T) {
 		{StepCoworkers, "一万五", CodeRange, "12351", "12351", "", true},
 		{StepStartDate, "1900-01-01", CodeRange, "1950 年到今年（2026 年）", "between 1950 and this year (2026)", "没有这一天", true},
 		{StepStartDate, "2027-01-01", CodeRange, "2027年1月1日", "1 January 2027", "", true},
-		{StepStartDate, "前年", calc.CodeNeedMonth, "2024年3月", "March 2024", "", true},
+		{StepStartDate, "前年", CodeNeedMonth, "2024年3月", "March 2024", "", true},
 		{StepEndDate, "2022-01-01", CodeRange, "2023年3月1日", "1 March 2023", "", true},
 	} {
 		iv := upTo(t, tc.step)

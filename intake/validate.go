@@ -37,6 +37,9 @@ const (
 	// CodeRange: the answer was read but is out of the plausible range
 	// (a wage of 0 or ten million, 15,000 co-workers, a date in 1900).
 	CodeRange = "range"
+	// CodeNeedMonth: a date with only a year (前年, 2023年); the message
+	// names the year understood and asks for the month.
+	CodeNeedMonth = calc.CodeNeedMonth
 )
 
 // ErrorCode returns the Code of a *ValidationError in err's chain, or "".
