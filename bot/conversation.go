@@ -150,10 +150,8 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 			if h, ok := c.commands["_file"]; ok && in.Kind == KindDocument {
 				// A feature that takes files outside a flow (entry uploads).
 				err = h(ctx, in, lang, out)
-			} else if in.Kind == KindPhoto {
-				err = out.Send(ctx, Reply{Text: texts.photoNoFlow.in(lang)})
 			} else {
-				err = out.Send(ctx, Reply{Text: texts.document.in(lang)})
+				err = out.Send(ctx, Reply{Text: c.fileHint(in.Kind, lang)})
 			}
 		}
 	case KindEdited:

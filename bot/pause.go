@@ -237,3 +237,30 @@ func looksLikeQuestion(s string) bool {
 	}
 	return false
 }
+
+// fileHint answers a photo or file sent outside a complaint (a complaint
+// under way or open takes it as evidence before this). With complaints on
+// it says what files the bot takes and how to send them; it never opens
+// with what the worker may not do (a .md is not for them to know about).
+func (c *Conversation) fileHint(kind Kind, lang string) string {
+	if c.intake == nil {
+		if kind == KindPhoto {
+			return texts.photoNoFlow.in(lang)
+		}
+		return texts.document.in(lang)
+	}
+	first := fileNotOpened
+	if kind == KindPhoto {
+		first = photoNotRead
+	}
+	return first.in(lang) + "\n\n" + evidenceHint.in(lang)
+}
+
+var (
+	fileNotOpened = text{"这个文件我没有打开。问题请直接打字问我。", "I did not open this file. Please type your question."}
+	photoNotRead  = text{"图片里的内容我看不懂。问题请直接打字问我。", "I cannot read pictures. Please type your question."}
+	evidenceHint  = text{
+		"我能收下的文件是投诉的证据：照片、截图、PDF、Word 等（工资条、考勤记录、聊天记录、劳动合同）。还没投诉的，发送 /complain 申请工会调解，填到“证据”这一步时发给我；投诉提交后，直接把证据发给我就会补充进去。",
+		"The files I take are evidence for a complaint: photos, screenshots, PDF, Word and the like (payslips, attendance records, chats, your contract). If you have not complained yet, send /complain to ask the union to mediate and send the files at the evidence step; once your complaint is submitted, just send me the evidence and it is added.",
+	}
+)
