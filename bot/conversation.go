@@ -212,7 +212,7 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		if payload == "calc" {
 			return c.calcMenu(ctx, in, lang, out)
 		}
-		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: topicButtons(lang)})
+		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: append(topicButtons(lang), c.complaintUnderWay(ctx, in, lang)...)})
 	case "help":
 		return out.Send(ctx, Reply{Text: c.helpText(ctx, in, lang)})
 	case "privacy":
@@ -233,7 +233,10 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 	case "lang", "language":
 		switch arg := strings.ToLower(strings.TrimSpace(in.Args)); arg {
 		case "zh", "en":
-			return c.setLang(ctx, in.UserID, arg, out)
+			if err := c.setLang(ctx, in.UserID, arg, out); err != nil {
+				return err
+			}
+			return c.stepInNewLang(ctx, in, arg, out)
 		}
 		return out.Send(ctx, Reply{Text: texts.chooseLang.in(lang), Buttons: [][]Button{{{Text: "中文", Data: "lang|zh"}, {Text: "English", Data: "lang|en"}}}})
 	}
@@ -299,7 +302,10 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		if err := out.Ack(ctx, ""); err != nil {
 			return err
 		}
-		return c.setLang(ctx, in.UserID, arg, out)
+		if err := c.setLang(ctx, in.UserID, arg, out); err != nil {
+			return err
+		}
+		return c.stepInNewLang(ctx, in, arg, out)
 	case "topic":
 		if !knowledge.IsTopic(arg) {
 			break

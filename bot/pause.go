@@ -264,3 +264,32 @@ var (
 		"The files I take are evidence for a complaint: photos, screenshots, PDF, Word and the like (payslips, attendance records, chats, your contract). If you have not complained yet, send /complain to ask the union to mediate and send the files at the evidence step; once your complaint is submitted, just send me the evidence and it is added.",
 	}
 )
+
+// complaintUnderWay is a "go on with the complaint" row for the welcome
+// screen when the chat has a complaint under way or paused: /start does
+// not end it, and the worker should not have to remember it is there.
+func (c *Conversation) complaintUnderWay(ctx context.Context, in Incoming, lang string) [][]Button {
+	if c.intake == nil || in.ChatType != ChatPrivate {
+		return nil
+	}
+	busy, _ := c.interviewing(ctx, in.ChatID)
+	if !busy {
+		if ok, err := c.hasDraft(ctx, in.ChatID); err != nil || !ok {
+			return nil
+		}
+	}
+	return [][]Button{{{Text: pauseTexts.keepOn.in(lang), Data: "ik|resume"}}}
+}
+
+// stepInNewLang asks the interview's current step again after a language
+// switch, so the worker sees where they are in the language they chose.
+func (c *Conversation) stepInNewLang(ctx context.Context, in Incoming, lang string, out Responder) error {
+	if in.ChatType != ChatPrivate {
+		return nil
+	}
+	if busy, _ := c.interviewing(ctx, in.ChatID); !busy {
+		return nil
+	}
+	_, err := c.resumeComplaint(ctx, in, lang, out)
+	return err
+}

@@ -7,7 +7,11 @@ import (
 	"testing"
 
 	"github.com/laborbot/laborbot/bot"
+	"github.com/laborbot/laborbot/knowledge"
 )
+
+// knowledgeTopic is the first topic's id.
+func knowledgeTopic() string { return knowledge.Topics()[0].ID }
 
 const aWorker = 42
 
@@ -297,5 +301,31 @@ func TestSeveranceSkipsLastWageWhenNotOwed(t *testing.T) {
 		if !tc.wantLast && !strings.Contains(got, "元") {
 			t.Errorf("no result after the last question that applies: %q", got)
 		}
+	}
+}
+
+// What starts nothing new keeps the complaint: /start offers to go on with
+// it, a topic is shown without touching it, and /lang asks the same step in
+// the new language.
+func TestOtherCommandsKeepTheComplaint(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	if d := buttonData(e.handle(t, say(aWorker, "/start")).lastReply()); !slices.Contains(d, "ik|resume") {
+		t.Errorf("/start mid-interview does not offer the complaint: %v", d)
+	}
+	topic := "topic|" + knowledgeTopic()
+	if got := e.handle(t, press(aWorker, topic)).last(); got == "" {
+		t.Error("a topic mid-interview shows nothing")
+	}
+	r := e.handle(t, say(aWorker, "/lang en"))
+	if got := r.last(); !strings.Contains(got, "(6/16)") || !strings.Contains(got, "Back to your complaint") {
+		t.Errorf("/lang mid-interview: %q", r.all())
+	}
+	if got := e.handle(t, say(aWorker, "2023-03-01")).last(); !strings.Contains(got, "(7/16)") {
+		t.Errorf("the interview does not go on: %q", got)
+	}
+	// Without a complaint, /start offers none.
+	if d := buttonData(e.handle(t, say(43, "/start")).lastReply()); slices.Contains(d, "ik|resume") {
+		t.Errorf("/start offers a complaint that does not exist: %v", d)
 	}
 }
