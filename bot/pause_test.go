@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -327,5 +328,27 @@ func TestOtherCommandsKeepTheComplaint(t *testing.T) {
 	// Without a complaint, /start offers none.
 	if d := buttonData(e.handle(t, say(43, "/start")).lastReply()); slices.Contains(d, "ik|resume") {
 		t.Errorf("/start offers a complaint that does not exist: %v", d)
+	}
+}
+
+// A flow that takes the chat over (a reply to the mediator) parks the
+// complaint under way instead of dropping it.
+func TestReplyToMediatorParksTheComplaint(t *testing.T) {
+	e := newFollowUpConv(t)
+	n := e.file(t, aWorker)
+	if _, err := e.svc.Claim(t.Context(), fuMediator, n); err != nil {
+		t.Fatal(err)
+	}
+	e.toStartDate(t, aWorker)
+	e.handle(t, press(aWorker, "tk|rp|"+strconv.FormatInt(n, 10)))
+	r := e.handle(t, say(aWorker, "我明天有空"))
+	if !slices.Contains(buttonData(r.lastReply()), "ik|resume") {
+		t.Fatalf("after the reply, the complaint is not offered: %q %v", r.last(), buttonData(r.lastReply()))
+	}
+	if !strings.Contains(e.sent.last(fuMediator).Text, "我明天有空") {
+		t.Errorf("the reply did not reach the mediator: %q", e.sent.last(fuMediator).Text)
+	}
+	if got := e.handle(t, press(aWorker, "ik|resume")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("the parked complaint does not go on: %q", got)
 	}
 }
