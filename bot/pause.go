@@ -21,6 +21,8 @@ import (
 // (WebIDBase), so no chat has it set.
 const draftBit int64 = 1 << 62
 
+// Only private chats (positive ids) have drafts: a group's negative id
+// already has the bit set in two's complement.
 func draftKey(chatID int64) int64 { return chatID | draftBit }
 
 var pauseTexts = struct {
@@ -60,7 +62,7 @@ func (c *Conversation) interviewing(ctx context.Context, chatID int64) (bool, er
 
 // hasDraft reports whether a complaint is parked for the chat.
 func (c *Conversation) hasDraft(ctx context.Context, chatID int64) (bool, error) {
-	if c.intake == nil {
+	if c.intake == nil || chatID <= 0 {
 		return false, nil
 	}
 	raw, err := c.store.GetChatState(ctx, draftKey(chatID))
@@ -70,6 +72,9 @@ func (c *Conversation) hasDraft(ctx context.Context, chatID int64) (bool, error)
 // parkInterview moves the chat's interview in progress, if any, to its
 // draft key. The caller then stores the chat's new state.
 func (c *Conversation) parkInterview(ctx context.Context, chatID int64) (bool, error) {
+	if chatID <= 0 {
+		return false, nil // interviews run in private chats only
+	}
 	raw, err := c.store.GetChatState(ctx, chatID)
 	if err != nil {
 		// As in interviewing: during an outage a chat the bot does not
