@@ -128,7 +128,7 @@ func (c *Conversation) privacyText(in Incoming, lang string) string {
 		b.WriteString(t("• 提问：你的问题和你的账号不会一起保存。答得不好的问题会去掉手机号、身份证号、金额和能认出的人名、单位名后匿名保存，供管理员补充知识库。👍/👎 只记录是哪条回答，不记录你是谁。\n",
 			"• Questions: your questions are not stored with your account. Questions I answered badly are kept anonymously, without phone numbers, ID numbers, amounts and the names and employers I can recognise, so admins can improve the answers. A 👍/👎 records the answer, not who you are.\n"))
 	}
-	b.WriteString(t("• 语言设置：按你的账号保存。\n", "• Your language setting is kept with your account.\n"))
+	b.WriteString(t("• 你用 /lang 选择的语言按你的账号保存。\n", "• The language you choose with /lang is kept with your account.\n"))
 	if c.intake != nil {
 		b.WriteString(t("• 投诉：只有你在 /complain 里点“同意”之后才保存：纠纷情况、用人单位、日期和金额、事情经过、证据、诉求、姓名、手机号和联系时间。填到一半的投诉也会保存，方便你接着填。\n",
 			"• Complaints: kept only after you press \"I agree\" in /complain: the dispute, your employer, dates and amounts, what happened, evidence, what you want, your name, phone and a time to call. A complaint you have not finished is kept too, so you can go on later.\n"))
