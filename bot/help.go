@@ -130,8 +130,8 @@ func (c *Conversation) privacyText(in Incoming, lang string) string {
 	}
 	b.WriteString(t("• 你用 /lang 选择的语言按你的账号保存。\n", "• The language you choose with /lang is kept with your account.\n"))
 	if c.intake != nil {
-		b.WriteString(t("• 投诉：只有你在 /complain 里点“同意”之后才保存：纠纷情况、用人单位、日期和金额、事情经过、证据、诉求、姓名、手机号和联系时间。填到一半的投诉也会保存，方便你接着填。\n",
-			"• Complaints: kept only after you press \"I agree\" in /complain: the dispute, your employer, dates and amounts, what happened, evidence, what you want, your name, phone and a time to call. A complaint you have not finished is kept too, so you can go on later.\n"))
+		b.WriteString(t("• 投诉：只有你在 /complain 里点“同意”之后才保存：纠纷情况、用人单位、日期和金额、事情经过、证据、诉求、姓名、手机号和联系时间。填到一半的投诉也会保存，方便你接着填，直到你提交、取消（/cancel）或删除（/deletedata）。\n",
+			"• Complaints: kept only after you press \"I agree\" in /complain: the dispute, your employer, dates and amounts, what happened, evidence, what you want, your name, phone and a time to call. A complaint you have not finished is kept too, so you can go on later, until you submit it, cancel it (/cancel) or delete it (/deletedata).\n"))
 		if _, plain := c.intake.sealer.(intake.NoSealer); !plain {
 			b.WriteString(t("• 姓名、手机号、事情经过等个人信息和填到一半的投诉都加密保存。\n",
 				"• Names, phones, descriptions and unfinished complaints are stored encrypted.\n"))
