@@ -45,6 +45,13 @@ func (c *Conversation) loadState(ctx context.Context, chatID int64) (*chatState,
 }
 
 func (c *Conversation) saveState(ctx context.Context, chatID int64, st *chatState) error {
+	if st.Flow != "intake" && c.intake != nil {
+		// Another flow taking the chat over parks a complaint in progress
+		// rather than dropping it (pause.go).
+		if _, err := c.parkInterview(ctx, chatID); err != nil {
+			return err
+		}
+	}
 	st.Update = updateFrom(ctx)
 	raw, err := json.Marshal(st)
 	if err != nil {
@@ -69,6 +76,16 @@ var calcTexts = struct{ menu, cancelled, skip, cancel, yes, no, restart, private
 func (c *Conversation) calcFlow(ctx context.Context, in Incoming, st *chatState, lang string, out Responder) (bool, error) {
 	if in.Kind != KindText {
 		return false, nil
+	}
+	// A question typed instead of an answer is answered, then the same
+	// field is asked again.
+	if k, ok := calc.LookupCalculator(st.Calc); ok && st.Step < len(k.Fields) && looksLikeQuestion(in.Text) {
+		if _, err := k.Fields[st.Step].Parse(in.Text); err != nil {
+			if err := c.question(ctx, in, lang, out); err != nil {
+				return true, err
+			}
+			return true, c.askField(ctx, st, lang, out, pauseTexts.backToCalc.in(lang))
+		}
 	}
 	return true, c.calcAnswer(ctx, in, st, in.Text, lang, out)
 }
@@ -153,6 +170,12 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 	}
 	st.Values[f.Name] = raw
 	st.Step++
+	// Questions the answers so far make pointless are not asked (the last
+	// month's wage after "no month in lieu of notice").
+	for st.Step < len(k.Fields) && !k.Asks(k.Fields[st.Step].Name, st.Values) {
+		delete(st.Values, k.Fields[st.Step].Name)
+		st.Step++
+	}
 	if st.Step < len(k.Fields) {
 		if err := c.saveState(ctx, in.ChatID, st); err != nil {
 			return err
@@ -187,6 +210,10 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 	if c.intake != nil && res.HasAmount() && res.Unit == calc.UnitYuan && res.Fen > 0 {
 		// The figure can go straight onto a complaint as the amount claimed.
 		reply.Buttons = [][]Button{{{Text: calcTexts.complain.in(lang), Data: "complain|" + strconv.FormatInt(res.Fen, 10)}}}
+	}
+	if draft := c.draftButtons(ctx, in.ChatID, lang); draft != nil {
+		// A paused complaint goes on from where it was, not anew.
+		reply.Buttons = draft
 	}
 	return out.Send(ctx, reply)
 }

@@ -92,10 +92,12 @@ func (c *Conversation) Menu(lang string) [][2]string {
 func Commands(lang string) [][2]string {
 	if lang == "en" {
 		return [][2]string{{"start", "Topics and common questions"}, {"calc", "Calculate severance, overtime, leave, deadlines"},
-			{"help", "How to use the bot, hotlines"}, {"lang", "Language: 中文 / English"}, {"cancel", "Stop what you are doing"}}
+			{"help", "What you can do here, hotlines"}, {"privacy", "What is kept about you, who sees it"},
+			{"lang", "Language: 中文 / English"}, {"cancel", "Stop what you are doing"}}
 	}
 	return [][2]string{{"start", "主题和常见问题"}, {"calc", "算一算：补偿金、加班费、年假、时效"},
-		{"help", "使用说明和求助电话"}, {"lang", "切换语言 / Language"}, {"cancel", "取消当前操作"}}
+		{"help", "能做什么、求助电话"}, {"privacy", "我的信息怎么保存、谁能看到"},
+		{"lang", "切换语言 / Language"}, {"cancel", "取消当前操作"}}
 }
 
 // Handle processes one input. It returns an error only for failures the
@@ -148,10 +150,8 @@ func (c *Conversation) Handle(ctx context.Context, in Incoming, out Responder) e
 			if h, ok := c.commands["_file"]; ok && in.Kind == KindDocument {
 				// A feature that takes files outside a flow (entry uploads).
 				err = h(ctx, in, lang, out)
-			} else if in.Kind == KindPhoto {
-				err = out.Send(ctx, Reply{Text: texts.photoNoFlow.in(lang)})
 			} else {
-				err = out.Send(ctx, Reply{Text: texts.document.in(lang)})
+				err = out.Send(ctx, Reply{Text: c.fileHint(in.Kind, lang)})
 			}
 		}
 	case KindEdited:
@@ -212,20 +212,31 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		if payload == "calc" {
 			return c.calcMenu(ctx, in, lang, out)
 		}
-		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: topicButtons(lang)})
+		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: append(topicButtons(lang), c.complaintUnderWay(ctx, in, lang)...)})
 	case "help":
-		return out.Send(ctx, Reply{Text: texts.help.in(lang)})
+		return out.Send(ctx, Reply{Text: c.helpText(ctx, in, lang)})
+	case "privacy":
+		return out.Send(ctx, Reply{Text: c.privacyText(in, lang)})
 	case "calc":
+		if in.ChatType == ChatPrivate {
+			// A complaint half filled in is not dropped for a calculation.
+			if busy, err := c.interviewing(ctx, in.ChatID); err != nil || busy {
+				if err != nil {
+					return err
+				}
+				return c.askPauseForCalc(ctx, lang, "calc", out)
+			}
+		}
 		return c.calcMenu(ctx, in, lang, out)
 	case "cancel":
-		if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
-			return err
-		}
-		return out.Send(ctx, Reply{Text: texts.cancelled.in(lang)})
+		return c.cancel(ctx, in, lang, out)
 	case "lang", "language":
 		switch arg := strings.ToLower(strings.TrimSpace(in.Args)); arg {
 		case "zh", "en":
-			return c.setLang(ctx, in.UserID, arg, out)
+			if err := c.setLang(ctx, in.UserID, arg, out); err != nil {
+				return err
+			}
+			return c.stepInNewLang(ctx, in, arg, out)
 		}
 		return out.Send(ctx, Reply{Text: texts.chooseLang.in(lang), Buttons: [][]Button{{{Text: "中文", Data: "lang|zh"}, {Text: "English", Data: "lang|en"}}}})
 	}
@@ -291,7 +302,10 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		if err := out.Ack(ctx, ""); err != nil {
 			return err
 		}
-		return c.setLang(ctx, in.UserID, arg, out)
+		if err := c.setLang(ctx, in.UserID, arg, out); err != nil {
+			return err
+		}
+		return c.stepInNewLang(ctx, in, arg, out)
 	case "topic":
 		if !knowledge.IsTopic(arg) {
 			break
@@ -331,7 +345,18 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 			if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 				return err
 			}
-			return out.Send(ctx, Reply{Text: calcTexts.cancelled.in(lang)})
+			return out.Send(ctx, Reply{Text: calcTexts.cancelled.in(lang), Buttons: c.draftButtons(ctx, in.ChatID, lang)})
+		}
+		if in.ChatType == ChatPrivate {
+			if busy, err := c.interviewing(ctx, in.ChatID); err != nil || busy {
+				if err != nil {
+					return err
+				}
+				if err := out.Ack(ctx, ""); err != nil {
+					return err
+				}
+				return c.askPauseForCalc(ctx, lang, "calc:"+arg, out)
+			}
 		}
 		return c.startCalc(ctx, in, arg, lang, out)
 	case "cv":

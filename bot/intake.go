@@ -62,6 +62,7 @@ func WithIntake(svc *intake.Service, sealer intake.Sealer, messenger Messenger, 
 		c.callbacks["ik"] = c.interviewPress
 		c.callbacks["tk"] = c.ticketAction
 		c.callbacks["dd"] = c.deleteDataConfirm
+		c.callbacks["pz"] = c.pausePress
 		c.flows["intake"] = c.interviewFlow
 		c.flows["tkinput"] = c.ticketInput
 		c.flows["reply"] = c.workerReply
@@ -155,6 +156,11 @@ func (c *Conversation) showConsent(ctx context.Context, in Incoming, lang string
 	if in.ChatType == ChatGroup {
 		return out.Send(ctx, Reply{Text: intakeTexts.group.in(lang), Buttons: c.privateLink(lang, "complain")})
 	}
+	// A complaint under way or paused goes on from its step: consent was
+	// given and nothing is asked twice.
+	if resumed, err := c.resumeComplaint(ctx, in, lang, out); resumed || err != nil {
+		return err
+	}
 	p := intake.NewInterview().Prompt(lang)
 	var rows [][]Button
 	for _, row := range p.Options {
@@ -225,6 +231,18 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 	if err := out.Ack(ctx, ""); err != nil {
 		return err
 	}
+	switch arg {
+	case "resume":
+		if resumed, err := c.resumeComplaint(ctx, in, lang, out); resumed || err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: texts.expired.in(lang)})
+	case "discard":
+		if err := c.store.DeleteChatState(ctx, draftKey(in.ChatID)); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: pauseTexts.discarded.in(lang)})
+	}
 	iv, err := c.loadInterview(ctx, in.ChatID)
 	if err != nil {
 		return err
@@ -238,6 +256,11 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 	case iv == nil && arg == intake.PressDecline:
 		return out.Send(ctx, Reply{Text: intakeTexts.declined.in(lang)})
 	case iv == nil && (arg == intake.PressAgree || strings.HasPrefix(arg, intake.PressAgree+":")):
+		// An older consent message pressed while a complaint is paused:
+		// the paused one goes on rather than a second starting.
+		if resumed, err := c.resumeComplaint(ctx, in, lang, out); resumed || err != nil {
+			return err
+		}
 		iv = intake.NewInterview()
 		now := c.now()
 		if err := iv.Consent(now); err != nil {
@@ -280,6 +303,11 @@ func (c *Conversation) interviewFlow(ctx context.Context, in Incoming, _ *chatSt
 	switch in.Kind {
 	case KindText:
 		if err := iv.Answer(in.Text); err != nil {
+			if looksLikeQuestion(in.Text) {
+				// "加班费怎么算？" at the date step: answered, then the
+				// same step is asked again, not a date error.
+				return true, c.questionMidInterview(ctx, in, lang, out)
+			}
 			return true, c.interviewError(ctx, in, iv, err, lang, out)
 		}
 	case KindPhoto, KindDocument:
@@ -295,6 +323,20 @@ func (c *Conversation) interviewFlow(ctx context.Context, in Incoming, _ *chatSt
 		return false, nil
 	}
 	return true, c.afterInterviewStep(ctx, in, iv, lang, out)
+}
+
+// questionMidInterview answers a question typed at a step that refused it
+// as an answer, then asks the step again from the stored interview (the
+// refused answer changed nothing).
+func (c *Conversation) questionMidInterview(ctx context.Context, in Incoming, lang string, out Responder) error {
+	if err := c.question(ctx, in, lang, out); err != nil {
+		return err
+	}
+	iv, err := c.loadInterview(ctx, in.ChatID)
+	if err != nil || iv == nil {
+		return err
+	}
+	return c.showInterview(ctx, iv, lang, out, pauseTexts.backTo.in(lang))
 }
 
 var intakeWrongTime = text{"现在还不需要发文件，请先回答上面的问题。", "No files yet, please answer the question above first."}
@@ -396,6 +438,9 @@ func (c *Conversation) deleteDataConfirm(ctx context.Context, in Incoming, arg, 
 	// progress, the language setting), so that the store's purge of freed
 	// space that DeleteWorkerData ends with covers it too.
 	if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
+		return err
+	}
+	if err := c.store.DeleteChatState(ctx, draftKey(in.ChatID)); err != nil {
 		return err
 	}
 	if err := c.store.DeletePrefs(ctx, in.UserID); err != nil {
@@ -760,7 +805,7 @@ func (c *Conversation) workerReply(ctx context.Context, in Incoming, _ *chatStat
 		// chat with the bot: the reply is in the ticket's trail anyway.
 		c.log.Warn("relaying a worker's reply to the mediator's chat failed", "ticket", r.Ticket, "err", err)
 	}
-	return true, out.Send(ctx, Reply{Text: intakeTexts.relayed.in(lang)})
+	return true, out.Send(ctx, Reply{Text: intakeTexts.relayed.in(lang), Buttons: c.draftButtons(ctx, in.ChatID, lang)})
 }
 
 func (c *Conversation) stats(ctx context.Context, in Incoming, lang string, out Responder) error {

@@ -89,10 +89,8 @@ func (f *kbFeature) recall(h string) (gapQuestion, bool) {
 var kbTexts = struct {
 	usage, refused, problems, preview, publish, cancel, published, unchanged, cancelled, noPending,
 	statuteDone, suggested, noDrafts, noGaps, disabled, enabled, notFound, rolledBack, gapsHead,
-	draftsHead, download, sendEdited, draftEdited, workerFile text
+	draftsHead, download, sendEdited, draftEdited text
 }{
-	workerFile: text{"只有工会管理员可以用 .md 或 .zip 文件修改知识库，这个文件没有打开，也没有做任何改动。你可以：用文字描述你的问题；投诉时（发送 /complain）或投诉提交后，把证据以照片或 PDF、Word 等文件直接发给我。",
-		"Only union admins can change the knowledge base with .md or .zip files; this file was not opened and nothing was changed. You can type your question in words, and send evidence as photos or PDF, Word and similar files while filing a complaint (/complain) or after it."},
 	sendEdited:  text{"请发送修改后的草稿 #%d 文件（.md）。", "Send the edited file (.md) for draft #%d."},
 	draftEdited: text{"✅ 草稿 #%d 已更新。可以 /kb publishdraft %d 发布。", "✅ Draft #%d updated. Publish it with /kb publishdraft %d."},
 	usage: text{"用法：\n/kb list [主题]\n/kb show ID\n/kb get ID\n/kb history ID\n/kb rollback ID 版本\n/kb disable ID\n/kb enable ID\n/kb drafts\n/kb draft 编号 · /kb editdraft 编号\n/kb publishdraft 编号 · /kb reject 编号\n/kb gaps\n/kb suggest（后面接条目全文）\n发送 .md 或 .zip 文件可以新增或修改条目；发送法规文件可以新增或替换法规。",
@@ -387,7 +385,7 @@ func (c *Conversation) kbUpload(ctx context.Context, in Incoming, lang string, o
 	}
 	if actor.Role == knowledge.RoleNone {
 		// A worker: say what they can send instead.
-		return out.Send(ctx, Reply{Text: kbTexts.workerFile.in(lang)})
+		return out.Send(ctx, Reply{Text: c.fileHint(KindDocument, lang)})
 	}
 	f := in.Files[0]
 	data, err := c.kb.downloader.Download(ctx, f.ID)

@@ -13,18 +13,14 @@ func (t text) in(lang string) string {
 // The bot's own words (answers come from the knowledge base). Chinese first:
 // most users are Chinese workers; English for everyone else.
 var texts = struct {
-	welcome, help, chooseLang, langSet, unknownCommand, sticker, voice, photoNoFlow, document, edited,
+	welcome, chooseLang, langSet, unknownCommand, sticker, voice, photoNoFlow, document, edited,
 	forwarded, other, tooLong, emptyQuestion, thanks, feedbackGood, feedbackBad, groupPrivateOnly,
-	pickTopic, topicEmpty, expired, errorReply, openPrivate, cancelled, statuteTexts text
+	pickTopic, topicEmpty, expired, errorReply, openPrivate, statuteTexts text
 }{
 	statuteTexts: text{"📖 法条原文", "📖 Statute text"},
 	welcome: text{
 		"你好！我是工会的劳动法律助手 🛠️\n\n直接打字问我工资、加班、社保、合同、辞退、工伤等问题，比如：\n• 老板拖欠三个月工资怎么办\n• 试用期被辞退有补偿吗\n• 公司不交社保怎么办\n\n我会告诉你法律怎么规定（附法条）、下一步怎么做、要留哪些证据、去哪里求助。\n\n也可以点下面的主题看看常见问题。需要真人帮忙：工会热线 12351。",
 		"Hello! I'm the trade union's labor-law assistant 🛠️\n\nType your question about wages, overtime, social insurance, contracts, dismissal, work injury and more, for example:\n• My boss hasn't paid me for three months\n• I was fired during probation. Do I get compensation?\n\nI'll tell you what the law says (with the articles), what to do next, what evidence to keep and where to go.\n\nOr tap a topic below. To talk to a person: union hotline 12351.",
-	},
-	help: text{
-		"**怎么用**\n直接发文字提问，一次问一件事，说清楚情况（干了多久、工资多少、发生了什么）。\n\n**命令**\n/start 主题和常见问题\n/lang 切换语言（中文 / English）\n/help 使用说明\n\n**找人帮忙**\n• 工会服务热线 12351\n• 人社（劳动监察）热线 12333\n• 法律援助热线 12348\n• 当地劳动人事争议仲裁委员会\n\n我只提供一般性法律信息，不是律师意见。请不要在群里发手机号、身份证号等个人信息。",
-		"**How to use me**\nJust type your question, one matter at a time, with the facts (how long you worked, your wage, what happened).\n\n**Commands**\n/start topics and common questions\n/lang switch language (中文 / English)\n/help this help\n\n**Talk to a person**\n• Union hotline 12351\n• Labor inspection / HR hotline 12333\n• Legal aid hotline 12348\n• Your local labor dispute arbitration commission\n\nI give general legal information, not a lawyer's opinion. Please don't post phone numbers or ID numbers in a group.",
 	},
 	chooseLang:       text{"请选择语言 / Choose your language:", "Choose your language / 请选择语言:"},
 	langSet:          text{"好的，以后用中文和你交流。", "OK, I'll use English from now on."},
@@ -47,5 +43,4 @@ var texts = struct {
 	expired:          text{"这个按钮已失效，请重新提问。", "This button has expired. Please ask again."},
 	errorReply:       text{"抱歉，出了点问题，请稍后再试。急事请拨打工会热线 12351。", "Sorry, something went wrong. Please try again later. If it's urgent, call the union hotline 12351."},
 	openPrivate:      text{"私聊机器人", "Message me privately"},
-	cancelled:        text{"已取消，填写到一半的内容已删除。", "Cancelled; anything half-filled has been deleted."},
 }

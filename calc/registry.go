@@ -50,6 +50,11 @@ type Field struct {
 	// input's Validate (e.g. double-wage needs "signed" or "end").
 	Required bool     `json:"required"`
 	Choices  []Choice `json:"choices,omitempty"`
+	// when, if set, says from the answers given so far whether the field
+	// is asked at all: a question that cannot change the result (the
+	// last month's wage when no month in lieu of notice is owed) is not
+	// put to the worker.
+	when func(a answers) bool
 }
 
 // Parse reads one answer for the field. The value is a time.Time (date),
@@ -163,6 +168,28 @@ func (c Calculator) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
+// Asks reports whether the field named is asked, given the values answered
+// so far: false for a field whose answer cannot change the result (see
+// Field.when). Unparseable or missing values count as not given.
+func (c Calculator) Asks(name string, values Values) bool {
+	f, ok := c.Field(name)
+	if !ok {
+		return false
+	}
+	if f.when == nil {
+		return true
+	}
+	a := answers{}
+	for n, raw := range values {
+		if g, ok := c.Field(n); ok && strings.TrimSpace(raw) != "" {
+			if v, err := g.Parse(raw); err == nil {
+				a[n] = v
+			}
+		}
+	}
+	return f.when(a)
+}
+
 // Run parses the values (see Field.Parse), builds the calculator's input
 // and computes the result. Input problems are *InputError values naming the
 // field.
@@ -230,6 +257,12 @@ func field(name string, kind FieldKind, required bool, zh, en string) Field {
 	return Field{Name: name, Kind: kind, Required: required, Prompt: tx(zh, en)}
 }
 
+// withWhen sets the condition under which f is asked (Field.when).
+func withWhen(f Field, when func(a answers) bool) Field {
+	f.when = when
+	return f
+}
+
 // Calculators returns the calculators in the order a menu should show them.
 func Calculators() []Calculator {
 	grades := make([]Choice, 10)
@@ -248,7 +281,10 @@ func Calculators() []Calculator {
 				field("local-avg", FieldMoney, false, "所在城市上年度职工月平均工资是多少元？（不知道可跳过；月工资很高时用于三倍封顶）", "What is your city's average monthly wage of last year, in yuan? (skip if unknown; used for the three-times cap on high wages)"),
 				field("unlawful", FieldBool, false, "单位是否违法解除或终止合同，而你不要求回去上班？（是/否）", "Did the employer end the contract unlawfully, and you do not want the job back? (yes/no)"),
 				field("in-lieu", FieldBool, false, "单位是否依《劳动合同法》第40条（不能胜任、医疗期满、客观情况变化）解除，且没有提前30天书面通知？（是/否）", "Were you dismissed under Labor Contract Law art. 40 (incompetence, end of medical leave, changed circumstances) without 30 days' written notice? (yes/no)"),
-				field("last-wage", FieldMoney, false, "解除前一个月的工资是多少元？（用于代通知金，不填则按平均月工资）", "What was your wage in the month before dismissal, in yuan? (for the month in lieu of notice; defaults to the average)"),
+				withWhen(field("last-wage", FieldMoney, false, "解除前一个月的工资是多少元？（用于代通知金，不填则按平均月工资）", "What was your wage in the month before dismissal, in yuan? (for the month in lieu of notice; defaults to the average)"),
+					// Only the month in lieu of notice uses it, and that is
+					// owed only for a lawful art. 40 dismissal without notice.
+					func(a answers) bool { return a.bool("in-lieu") && !a.bool("unlawful") }),
 			},
 			run: func(a answers, env Env) (Result, error) {
 				return Severance(SeveranceInput{

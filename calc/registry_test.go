@@ -138,3 +138,31 @@ func TestFieldParse(t *testing.T) {
 		t.Errorf("%d provinces", len(Provinces()))
 	}
 }
+
+// The last month's wage is asked only when a month in lieu of notice is
+// owed: after "no" (or an unlawful dismissal) the question cannot change
+// the result.
+func TestSeveranceAsksLastWageOnlyWhenOwed(t *testing.T) {
+	k, ok := LookupCalculator(KindSeverance)
+	if !ok {
+		t.Fatal("no severance calculator")
+	}
+	for _, tc := range []struct {
+		unlawful, inLieu string
+		want             bool
+	}{
+		{"否", "是", true},
+		{"", "yes", true},
+		{"否", "否", false},
+		{"否", "", false},
+		{"是", "是", false},
+	} {
+		v := Values{"start": "2021-03-01", "end": "2024-09-15", "wage": "8000", "unlawful": tc.unlawful, "in-lieu": tc.inLieu}
+		if got := k.Asks("last-wage", v); got != tc.want {
+			t.Errorf("unlawful=%q in-lieu=%q: asks last-wage = %v, want %v", tc.unlawful, tc.inLieu, got, tc.want)
+		}
+	}
+	if !k.Asks("wage", Values{}) {
+		t.Error("a field without a condition is not asked")
+	}
+}

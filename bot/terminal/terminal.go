@@ -33,10 +33,27 @@ func Messenger(out io.Writer) bot.Messenger {
 }
 
 // Run reads lines from in until it ends (or ctx does) and prints the bot's
-// replies to out. lang is the user's client language ("zh" or "en").
+// replies to out. lang ("zh" or "en"; anything else is Chinese) is the
+// language the chat starts in: it is set at start, replacing a choice
+// saved by an earlier session, and said in the first line with how to
+// switch, so the language never silently follows the environment.
 func Run(ctx context.Context, conv *bot.Conversation, in io.Reader, out io.Writer, lang string) error {
+	if lang != "en" {
+		lang = "zh"
+	}
 	r := &responder{out: out}
-	fmt.Fprintln(out, "laborbot — type a question, /help for commands, #N to press button N, Ctrl-D to quit.")
+	if lang == "en" {
+		fmt.Fprintln(out, "laborbot terminal chat — type a question, /help for commands, #N to press button N, Ctrl-D to quit.\n"+
+			"Language: English. To switch, send /lang zh (中文), or start with: laborbot chat --lang zh")
+	} else {
+		fmt.Fprintln(out, "laborbot 终端聊天 — 直接打字提问，/help 看命令，#N 按第 N 个按钮，Ctrl-D 退出。\n"+
+			"语言：中文。Language: Chinese — send /lang en for English, or start with: laborbot chat --lang en")
+	}
+	// The language is set quietly: the line above has said it.
+	quiet := &responder{out: io.Discard}
+	if err := conv.Handle(ctx, bot.Incoming{ChatID: ChatID, UserID: UserID, ChatType: bot.ChatPrivate, LangCode: lang, Kind: bot.KindCommand, Command: "lang", Args: lang}, quiet); err != nil {
+		return err
+	}
 	if err := conv.Handle(ctx, bot.Incoming{ChatID: ChatID, UserID: UserID, ChatType: bot.ChatPrivate, LangCode: lang, Kind: bot.KindCommand, Command: "start"}, r); err != nil {
 		return err
 	}

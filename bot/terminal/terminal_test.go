@@ -3,10 +3,16 @@ package terminal
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/laborbot/laborbot/bleve"
+	"github.com/laborbot/laborbot/bolt"
 	"github.com/laborbot/laborbot/bot"
+	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/knowledge/content"
 	"github.com/laborbot/laborbot/markdown"
 )
 
@@ -19,5 +25,66 @@ func TestUserTextPrintsAsTyped(t *testing.T) {
 	}
 	if want := "用人单位: " + typed; !strings.Contains(out.String(), want) {
 		t.Errorf("printed %q, want a line %q", out.String(), want)
+	}
+}
+
+// Masked contact details print as masked: Markdown must not eat the
+// asterisks of 138****5678 or 张** (they used to show as 1385678).
+func TestMaskedDetailsPrintLiterally(t *testing.T) {
+	iv := intake.NewInterview()
+	iv.Answers.Phone = "13812345678"
+	iv.Answers.Name = "张三丰"
+	tk := intake.Ticket{Number: 7, Name: "张三丰", Phone: "13812345678", Employer: "星光*电子*厂"}
+	var out bytes.Buffer
+	m := Messenger(&out)
+	for _, r := range []string{iv.Summary("zh"), tk.Masked().Text("zh"), tk.Masked().Text("en")} {
+		if err := m.SendTo(context.Background(), 5, bot.Reply{Text: r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := out.String()
+	if n := strings.Count(got, "138****5678"); n != 3 {
+		t.Errorf("the masked phone shows %d times, want 3:\n%s", n, got)
+	}
+	if !strings.Contains(got, "张**") || !strings.Contains(got, "星光*电子*厂") {
+		t.Errorf("a masked name or an employer with asterisks lost them:\n%s", got)
+	}
+}
+
+// The terminal's language is the one asked for (Chinese unless told),
+// says so in its first line with how to switch, and replaces a choice an
+// earlier session saved.
+func TestLanguageIsExplicit(t *testing.T) {
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	entries, _ := knowledge.LoadEntriesFS(content.Files, nil)
+	eng := knowledge.NewEngine(knowledge.Options{Index: bleve.Build})
+	if err := eng.Load(context.Background(), entries, nil); err != nil {
+		t.Fatal(err)
+	}
+	conv := bot.NewConversation(eng, store, nil, nil)
+	run := func(lang, input string) string {
+		var out bytes.Buffer
+		if err := Run(context.Background(), conv, strings.NewReader(input), &out, lang); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	got := run("en", "/help\n")
+	first, _, _ := strings.Cut(got, "\n\n")
+	if !strings.Contains(first, "Language: English") || !strings.Contains(first, "/lang zh") {
+		t.Errorf("the first lines do not say the language and how to switch:\n%s", first)
+	}
+	if !strings.Contains(got, "What you can do") {
+		t.Errorf("--lang en does not answer in English:\n%s", got)
+	}
+	// The next session, without a choice, is Chinese again, although the
+	// last one chose English.
+	got = run("", "/help\n")
+	if !strings.Contains(got, "语言：中文") || !strings.Contains(got, "/lang en") || !strings.Contains(got, "你可以做的事") {
+		t.Errorf("the default is not Chinese, said at start:\n%s", got)
 	}
 }

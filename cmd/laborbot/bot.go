@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -60,6 +61,25 @@ func openStore(ctx context.Context, cfg Config) (store, string, error) {
 }
 
 func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string) error {
+	// The terminal chat starts in Chinese unless told otherwise; it does
+	// not follow $LANG (a server's en_US.UTF-8 says nothing of the user).
+	chatLang := "zh"
+	if cmd == "chat" {
+		fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+		fs.SetOutput(m.Stderr)
+		fs.StringVar(&chatLang, "lang", "zh", "the chat's language: zh or en")
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil // the usage was printed: asking for it is no error
+			}
+			return errUsage
+		}
+		if chatLang != "zh" && chatLang != "en" {
+			fmt.Fprintf(m.Stderr, "laborbot chat: --lang must be zh or en, not %q\n", chatLang)
+			return errUsage
+		}
+		args = fs.Args()
+	}
 	if len(args) > 0 {
 		fmt.Fprintf(m.Stderr, "laborbot %s takes no arguments\n", cmd)
 		return errUsage
@@ -130,7 +150,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	conv = bot.NewConversation(engine, store, metrics, m.Logger, opts...)
 
 	if cmd == "chat" {
-		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, bot.LangFromCode(m.Environ["LANG"]))
+		return terminal.Run(ctx, conv, m.Stdin, m.Stdout, chatLang)
 	}
 
 	var tg *telegram.Transport

@@ -100,7 +100,13 @@ func TestE2EWorkerExportAndEntryFiles(t *testing.T) {
 	before := len(tg.Sent(chat))
 	tg.PushUpdate(telegramtest.DocumentMessage(chat, chat, "doc-entry", "entry.md"))
 	reply := waitNew(t, tg, chat, before, "照片")
-	if !strings.Contains(reply.Text(), "/complain") {
-		t.Errorf("the worker is not told how to send evidence: %s", reply.Text())
+	if !strings.Contains(reply.Text(), "/complain") || strings.Contains(reply.Text(), "管理员") {
+		t.Errorf("the worker is not told (only) how to send evidence: %s", reply.Text())
+	}
+	tg.AddFile("zip-entry", []byte("PK\x03\x04"))
+	before = len(tg.Sent(chat))
+	tg.PushUpdate(telegramtest.DocumentMessage(chat, chat, "zip-entry", "entries.zip"))
+	if z := waitNew(t, tg, chat, before, "证据").Text(); !strings.Contains(z, "PDF") || strings.Contains(z, "管理员") {
+		t.Errorf("a worker's .zip: %s", z)
 	}
 }

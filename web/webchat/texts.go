@@ -28,6 +28,7 @@ var texts = web.Texts{
 	"menu.status":      {Zh: "我的投诉", En: "My complaints"},
 	"menu.help":        {Zh: "求助电话", En: "Help & hotlines"},
 	"menu.save":        {Zh: "保存对话链接", En: "Save this chat"},
+	"menu.privacy":     {Zh: "我的信息怎么保存", En: "What is kept about me"},
 	"menu.delete":      {Zh: "删除我的数据", En: "Delete my data"},
 	"upload.label":     {Zh: "上传照片或文件（证据）", En: "Upload a photo or file (evidence)"},
 	"upload.button":    {Zh: "上传", En: "Upload"},

@@ -389,3 +389,21 @@ func TestLanguageSwitch(t *testing.T) {
 		t.Error("switching back to Chinese")
 	}
 }
+
+// The page's tools offer /privacy, and it answers in the web chat with what
+// the page keeps (the inbox) and, with DATA_KEY, that it is sealed.
+func TestPrivacyInTheWebChat(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t)
+	_, page := get(t, c, e.srv.URL+"/chat")
+	if !strings.Contains(page, `value="/privacy"`) {
+		t.Error("the page offers no /privacy")
+	}
+	_, evs := events(t, c, e.srv.URL+"/chat/send", url.Values{"text": {"/privacy"}})
+	all := strings.Join(evs, "\n")
+	for _, want := range []string{"300", "/deletedata", "加密"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("/privacy in the web chat lacks %q: %s", want, all)
+		}
+	}
+}
