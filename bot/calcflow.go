@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/laborbot/laborbot/calc"
+	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/markdown"
 )
@@ -79,8 +80,8 @@ func (c *Conversation) calcFlow(ctx context.Context, in Incoming, st *chatState,
 	}
 	// A question typed instead of an answer is answered, then the same
 	// field is asked again.
-	if k, ok := calc.LookupCalculator(st.Calc); ok && st.Step < len(k.Fields) && looksLikeQuestion(in.Text) {
-		if _, err := k.Fields[st.Step].Parse(in.Text); err != nil {
+	if k, ok := calc.LookupCalculator(st.Calc); ok && st.Step < len(k.Fields) && intake.LooksLikeQuestion(in.Text) {
+		if _, err := k.Fields[st.Step].ParseOn(in.Text, c.now()); err != nil {
 			if err := c.question(ctx, in, lang, out); err != nil {
 				return true, err
 			}

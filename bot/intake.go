@@ -303,7 +303,7 @@ func (c *Conversation) interviewFlow(ctx context.Context, in Incoming, _ *chatSt
 	switch in.Kind {
 	case KindText:
 		if err := iv.Answer(in.Text); err != nil {
-			if looksLikeQuestion(in.Text) {
+			if intake.IsQuestion(err) || intake.LooksLikeQuestion(in.Text) {
 				// "加班费怎么算？" at the date step: answered, then the
 				// same step is asked again, not a date error.
 				return true, c.questionMidInterview(ctx, in, lang, out)

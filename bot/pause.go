@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // A complaint half filled in is never dropped by something else the worker
@@ -205,42 +203,6 @@ func (c *Conversation) cancel(ctx context.Context, in Incoming, lang string, out
 		msg = intakeTexts.cancelled
 	}
 	return out.Send(ctx, Reply{Text: msg.in(lang), Buttons: c.draftButtons(ctx, in.ChatID, lang)})
-}
-
-// looksLikeQuestion tells a question typed in the middle of a form from a
-// wrong answer, for input the step has already refused: "加班费怎么算？"
-// at the date step is answered, then the step is asked again, instead of
-// a date error. It errs towards "answer": a question mark, a question
-// word at the start, or a Chinese question particle at the end.
-//
-// TODO(lead): intake gains a predicate for this (branch i12d); use it here
-// once merged.
-func looksLikeQuestion(s string) bool {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) < 3 || !hasLetters(s) {
-		return false
-	}
-	if strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？") {
-		return true
-	}
-	t := strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
-	for _, p := range []string{"吗", "呢", "么"} {
-		if strings.HasSuffix(t, p) {
-			return true
-		}
-	}
-	lower := strings.ToLower(s)
-	for _, w := range []string{"怎么", "怎样", "如何", "能不能", "可不可以", "可以不", "是不是", "有没有", "为什么", "为啥", "什么", "哪里", "哪些", "多少", "请问", "我想问", "问一下", "想问"} {
-		if strings.HasPrefix(s, w) {
-			return true
-		}
-	}
-	for _, w := range []string{"what ", "how ", "why ", "can i ", "can my ", "is it ", "is my ", "do i ", "does ", "should ", "where ", "who ", "which ", "am i "} {
-		if strings.HasPrefix(lower, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // fileHint answers a photo or file sent outside a complaint (a complaint
