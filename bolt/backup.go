@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -101,7 +102,8 @@ type RestoreSummary struct {
 // opened with OpenReadOnly), in one write transaction: if anything fails,
 // nothing changes. Bucket sequences (ticket numbers, audit ids) are
 // restored too, so numbers handed out after the restore continue the
-// backup's. The caller reloads whatever it keeps in memory from the store.
+// backup's. The state of delivery to Telegram is kept as it is (see
+// deliveryState). The caller reloads whatever it keeps in memory from the store.
 func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error) {
 	var sum RestoreSummary
 	if err := ctx.Err(); err != nil {
@@ -114,7 +116,9 @@ func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error)
 		return s.db.Update(func(dtx *bbolt.Tx) error {
 			var names [][]byte
 			if err := dtx.ForEach(func(name []byte, _ *bbolt.Bucket) error {
-				names = append(names, bytes.Clone(name))
+				if !deliveryState(string(name)) {
+					names = append(names, bytes.Clone(name))
+				}
 				return nil
 			}); err != nil {
 				return err
@@ -125,6 +129,9 @@ func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error)
 				}
 			}
 			return stx.ForEach(func(name []byte, b *bbolt.Bucket) error {
+				if deliveryState(string(name)) {
+					return nil
+				}
 				nb, err := dtx.CreateBucket(bytes.Clone(name))
 				if err != nil {
 					return fmt.Errorf("create bucket %q: %w", name, err)
@@ -138,6 +145,16 @@ func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error)
 		return RestoreSummary{}, fmt.Errorf("bolt: restore: %w", err)
 	}
 	return sum, nil
+}
+
+// deliveryState reports whether a bucket holds the running process's
+// state of delivery to Telegram rather than the union's data: the update
+// ids already handled (a restored older set would let an update Telegram
+// sends again be handled twice) and the spools of messages being sent (a
+// restored older spool would send messages again). Restore keeps these as
+// they are.
+func deliveryState(name string) bool {
+	return name == bucketUpdates || strings.HasPrefix(name, spoolBucketPrefix)
 }
 
 // copyBucket copies src's keys, nested buckets and sequence into dst. Keys
