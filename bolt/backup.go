@@ -103,7 +103,8 @@ type RestoreSummary struct {
 // nothing changes. Bucket sequences (ticket numbers, audit ids) are
 // restored too, so numbers handed out after the restore continue the
 // backup's. The state of delivery to Telegram is kept as it is (see
-// deliveryState). The caller reloads whatever it keeps in memory from the store.
+// deliveryState), and the staff audit log is merged (see mergedOnRestore).
+// The caller reloads whatever it keeps in memory from the store.
 func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error) {
 	var sum RestoreSummary
 	if err := ctx.Err(); err != nil {
@@ -116,7 +117,7 @@ func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error)
 		return s.db.Update(func(dtx *bbolt.Tx) error {
 			var names [][]byte
 			if err := dtx.ForEach(func(name []byte, _ *bbolt.Bucket) error {
-				if !deliveryState(string(name)) {
+				if !deliveryState(string(name)) && !mergedOnRestore(string(name)) {
 					names = append(names, bytes.Clone(name))
 				}
 				return nil
@@ -131,6 +132,14 @@ func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error)
 			return stx.ForEach(func(name []byte, b *bbolt.Bucket) error {
 				if deliveryState(string(name)) {
 					return nil
+				}
+				if mergedOnRestore(string(name)) {
+					nb, err := dtx.CreateBucketIfNotExists(bytes.Clone(name))
+					if err != nil {
+						return fmt.Errorf("open bucket %q: %w", name, err)
+					}
+					sum.Buckets++
+					return mergeBucket(nb, b, &sum.Keys)
 				}
 				nb, err := dtx.CreateBucket(bytes.Clone(name))
 				if err != nil {
@@ -155,6 +164,29 @@ func (s *Store) Restore(ctx context.Context, src *Store) (RestoreSummary, error)
 // they are.
 func deliveryState(name string) bool {
 	return name == bucketUpdates || strings.HasPrefix(name, spoolBucketPrefix)
+}
+
+// mergedOnRestore reports whether a bucket is merged rather than replaced
+// by Restore: the staff audit log, which is never erased, so what staff did
+// after the backup stays on record next to what the backup holds.
+func mergedOnRestore(name string) bool { return name == bucketIntakeAudit }
+
+// mergeBucket adds src's keys that dst lacks (a key in both keeps dst's
+// value: the same record) and raises dst's sequence to src's if lower, so
+// new records never reuse an id.
+func mergeBucket(dst, src *bbolt.Bucket, keys *int) error {
+	if src.Sequence() > dst.Sequence() {
+		if err := dst.SetSequence(src.Sequence()); err != nil {
+			return err
+		}
+	}
+	return src.ForEach(func(k, v []byte) error {
+		if v == nil || dst.Get(k) != nil {
+			return nil
+		}
+		*keys++
+		return dst.Put(bytes.Clone(k), bytes.Clone(v))
+	})
 }
 
 // copyBucket copies src's keys, nested buckets and sequence into dst. Keys

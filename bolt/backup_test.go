@@ -32,6 +32,9 @@ func TestSnapshotAndRestore(t *testing.T) {
 	if err := s.SetChatState(ctx, 42, []byte("step-3")); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.AppendStaffAudit(ctx, intake.AuditRecord{UserID: 900, Role: intake.RoleAdmin, Action: intake.ActionExport, Detail: "before"}); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	n, err := s.WriteSnapshot(ctx, &buf)
 	if err != nil || n != int64(buf.Len()) || n == 0 {
@@ -45,6 +48,9 @@ func TestSnapshotAndRestore(t *testing.T) {
 	// After the backup: another ticket, and the chat state changes.
 	newTicket(t, s, "乙厂")
 	mark(t, s, 77, true) // Telegram update 77 is handled after the backup
+	if _, err := s.AppendStaffAudit(ctx, intake.AuditRecord{UserID: 900, Role: intake.RoleAdmin, Action: intake.ActionExport, Detail: "after"}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetChatState(ctx, 42, []byte("step-9")); err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +76,14 @@ func TestSnapshotAndRestore(t *testing.T) {
 	}
 	if st, err := s.GetChatState(ctx, 42); err != nil || string(st) != "step-3" {
 		t.Errorf("chat state after restore: %q, %v", st, err)
+	}
+	// The audit log is never erased: the record made after the backup
+	// stays beside the backup's, and the next one gets a new id.
+	if recs, err := s.ListStaffAudit(ctx, intake.AuditFilter{}); err != nil || len(recs) != 2 || recs[0].Detail != "after" || recs[1].Detail != "before" {
+		t.Errorf("audit log after restore: %+v, %v", recs, err)
+	}
+	if id, err := s.AppendStaffAudit(ctx, intake.AuditRecord{UserID: 900, Role: intake.RoleAdmin, Action: intake.ActionExport}); err != nil || id != "3" {
+		t.Errorf("the next audit id after restore: %q, %v", id, err)
 	}
 	// The delivery state is the running process's: update 77 stays handled.
 	mark(t, s, 77, false)
