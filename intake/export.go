@@ -249,3 +249,17 @@ func (s *Service) CheckDataKey(ctx context.Context) (int, error) {
 // ErrDataKeyMismatch is returned by CheckDataKey for personal data sealed
 // with another key.
 var ErrDataKeyMismatch = errors.New("intake: personal data was sealed with another DATA_KEY")
+
+// Actions of the installation's operator on the whole store, for the audit
+// log: a backup holds every worker's data, and a restore replaces it.
+const (
+	ActionBackup  Action = "backup"
+	ActionRestore Action = "restore"
+)
+
+// RecordOperatorAudit adds an action of the operator (see
+// OperatorPrincipal) to the audit log. detail must not carry personal
+// data.
+func (s *Service) RecordOperatorAudit(ctx context.Context, a Action, detail string) error {
+	return s.audit(ctx, OperatorPrincipal, a, 0, detail)
+}
