@@ -268,3 +268,34 @@ func TestE2EExportPersonalOnlyForAdmins(t *testing.T) {
 	}
 	say(t, tg, chat, "/export", "没有权限")
 }
+
+// kb import and export while the bot runs on the embedded store: the
+// running bot publishes the files, serves the new entry at once, and
+// exports it.
+func TestKBImportExportWhileRunning(t *testing.T) {
+	dataDir := t.TempDir()
+	env := map[string]string{"DATA_DIR": dataDir}
+	r := startBot(t, nil, map[string]string{"DATA_DIR": dataDir})
+	src := t.TempDir()
+	writeFiles(t, src, map[string]string{"zh/canteen-food.md": kbCanteen("zh"), "en/canteen-food.md": kbCanteen("en")})
+	out, err := runCommand(t, env, "kb", "import", src)
+	if err != nil || !strings.Contains(out, "2 published, 0 unchanged") {
+		t.Fatalf("kb import while running: %v\n%s", err, out)
+	}
+	say(t, r.tg, 750, "厂里食堂饭菜难吃又贵怎么办", "要求公开食堂收费和采购情况")
+
+	exp := t.TempDir()
+	if out, err := runCommand(t, env, "kb", "export", exp); err != nil {
+		t.Fatalf("kb export while running: %v\n%s", err, out)
+	}
+	got, err := os.ReadFile(filepath.Join(exp, "zh", "canteen-food.md"))
+	if err != nil || string(got) != kbCanteen("zh") {
+		t.Errorf("exported zh/canteen-food.md = %q, %v", got, err)
+	}
+	// A bad file: the running bot refuses the whole set, and says where.
+	writeFiles(t, src, map[string]string{"zh/broken.md": "no front matter"})
+	out, err = runCommand(t, env, "kb", "import", src)
+	if err == nil || !strings.Contains(out, "zh/broken.md:1: the file must start with front matter") {
+		t.Errorf("kb import of a bad set while running: %v\n%s", err, out)
+	}
+}
