@@ -133,6 +133,11 @@ func (o *storeOps) restore(ctx context.Context, path, name string, out io.Writer
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	_ = o.tickets.RecordOperatorAudit(ctx, intake.ActionRestore, fmt.Sprintf("command line: %d tickets in the backup, %d before", n, len(before)))
+	// A backup made by an older version may have its ticket indexes in an
+	// older form, or none: the console lists from them.
+	if err := o.tickets.EnsureIndex(ctx); err != nil {
+		return fmt.Errorf("the data was restored, but rebuilding the ticket indexes failed (restart the bot): %w", err)
+	}
 	if o.reload != nil {
 		if err := o.reload(ctx); err != nil {
 			return fmt.Errorf("the data was restored, but reloading the knowledge base failed (restart the bot): %w", err)
@@ -311,11 +316,13 @@ const backupUsage = `usage: laborbot backup FILE
 func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 	flags := flag.NewFlagSet("backup", flag.ContinueOnError)
 	flags.SetOutput(m.Stderr)
-	flags.Usage = func() { fmt.Fprint(m.Stderr, backupUsage) }
+	flags.Usage = func() {}
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(m.Stdout, backupUsage)
 			return nil
 		}
+		fmt.Fprint(m.Stderr, backupUsage)
 		return errUsage
 	}
 	if flags.NArg() != 1 {
@@ -396,12 +403,14 @@ const restoreUsage = `usage: laborbot restore [--force] FILE
 func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error {
 	flags := flag.NewFlagSet("restore", flag.ContinueOnError)
 	flags.SetOutput(m.Stderr)
-	flags.Usage = func() { fmt.Fprint(m.Stderr, restoreUsage) }
+	flags.Usage = func() {}
 	force := flags.Bool("force", false, "do not ask for confirmation")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(m.Stdout, restoreUsage)
 			return nil
 		}
+		fmt.Fprint(m.Stderr, restoreUsage)
 		return errUsage
 	}
 	if flags.NArg() != 1 {

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/laborbot/laborbot/knowledge"
@@ -141,7 +140,12 @@ func (m *Main) serveControl(ctx context.Context, conn net.Conn, ops *storeOps) {
 	}
 	br := bufio.NewReader(conn)
 	bw := bufio.NewWriter(conn)
+	// The request comes at once from a command; a connection that sends
+	// nothing does not keep a handler forever. The payload (a backup) may
+	// take longer: no deadline once the header is in.
+	_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
 	req, err := readRequest(br)
+	_ = conn.SetReadDeadline(time.Time{})
 	var cmdErr error
 	if err != nil {
 		cmdErr = err
@@ -190,13 +194,13 @@ func dialControl(cfg Config) (net.Conn, error) {
 	if err == nil {
 		return conn, nil
 	}
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
-		return nil, errNoBot
-	}
 	if errors.Is(err, fs.ErrPermission) {
 		return nil, fmt.Errorf("the running bot's control socket %s: permission denied (run this as the user the bot runs as)", path)
 	}
-	return nil, fmt.Errorf("the running bot's control socket %s: %w", path, err)
+	// No socket, a stale one (ECONNREFUSED), or a path too long for a
+	// socket: no bot answers. Should one hold the file all the same, the
+	// caller finds it locked and says so.
+	return nil, errNoBot
 }
 
 // callControl sends req (and payload, req.Size bytes) to the running bot

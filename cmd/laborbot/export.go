@@ -27,14 +27,16 @@ const exportUsage = `usage: laborbot export [--format csv|json] [--personal] [--
 func (m *Main) runExport(ctx context.Context, cfg Config, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	fs.Usage = func() { fmt.Fprint(m.Stderr, exportUsage) }
+	fs.Usage = func() {}
 	formatName := fs.String("format", "csv", "csv or json")
 	outPath := fs.String("out", "", "file to write (default: standard output)")
 	personal := fs.Bool("personal", false, "include names, phones and the other personal fields")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(m.Stdout, exportUsage)
 			return nil
 		}
+		fmt.Fprint(m.Stderr, exportUsage)
 		return errUsage
 	}
 	if fs.NArg() > 0 {
