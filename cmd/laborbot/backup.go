@@ -74,7 +74,11 @@ func (o *storeOps) serve(ctx context.Context, req controlRequest, in io.Reader, 
 		if n != req.Size {
 			return fmt.Errorf("receive the backup: got %d of %d bytes", n, req.Size)
 		}
-		return o.restore(ctx, f.Name(), "the backup", out)
+		name := req.Name
+		if name == "" {
+			name = "the backup"
+		}
+		return o.restore(ctx, f.Name(), name, out)
 	case "export":
 		return o.export(ctx, req.Format, req.Personal, out)
 	case "console-link":
@@ -435,7 +439,10 @@ func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error 
 	if !*force {
 		fmt.Fprintf(m.Stdout, "Restore %s (%d tickets) over all data in %s? What was written since the backup is lost (the audit log is kept).\nType yes to go on: ",
 			path, n, dataFile(cfg))
-		answer, _ := bufio.NewReader(m.Stdin).ReadString('\n')
+		answer, err := bufio.NewReader(m.Stdin).ReadString('\n')
+		if err != nil {
+			fmt.Fprintln(m.Stdout) // no answer: end the prompt's line
+		}
 		if strings.TrimSpace(strings.ToLower(answer)) != "yes" {
 			return errors.New("restore cancelled: nothing was changed (answer yes, or pass --force)")
 		}
@@ -449,7 +456,7 @@ func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error 
 	if err != nil {
 		return err
 	}
-	return m.onStore(ctx, cfg, controlRequest{Cmd: "restore", Size: fi.Size()}, f, m.Stdout, func(o *storeOps) error {
+	return m.onStore(ctx, cfg, controlRequest{Cmd: "restore", Name: path, Size: fi.Size()}, f, m.Stdout, func(o *storeOps) error {
 		return o.restore(ctx, path, path, m.Stdout)
 	})
 }

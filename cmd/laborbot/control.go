@@ -35,13 +35,14 @@ func controlPath(cfg Config) string { return filepath.Join(cfg.DataDir, controlS
 // controlRequest is one command sent to the running bot: a length-prefixed
 // JSON header, then Size raw bytes (a backup to restore).
 type controlRequest struct {
-	Cmd      string                 `json:"cmd"`
-	Format   string                 `json:"format,omitempty"`
-	Personal bool                   `json:"personal,omitempty"`
-	UserID   int64                  `json:"user_id,omitempty"`
-	Force    bool                   `json:"force,omitempty"`
-	Files    []knowledge.BundleFile `json:"files,omitempty"`
-	Size     int64                  `json:"size,omitempty"`
+	Cmd      string `json:"cmd"`
+	Format   string `json:"format,omitempty"`
+	Personal bool   `json:"personal,omitempty"`
+	UserID   int64  `json:"user_id,omitempty"`
+	// Name is what the user called the backup to restore, for messages.
+	Name  string                 `json:"name,omitempty"`
+	Files []knowledge.BundleFile `json:"files,omitempty"`
+	Size  int64                  `json:"size,omitempty"`
 }
 
 // The answer is a series of frames: a kind byte, a 4-byte big-endian
