@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -231,7 +232,8 @@ func TestBackupRestoreStopped(t *testing.T) {
 // for them; an admin's has them only when asked; CSV starts with a
 // byte-order mark.
 func TestE2EExportPersonalOnlyForAdmins(t *testing.T) {
-	r := startBot(t, nil, map[string]string{"ADMIN_IDS": "900", "fast": "1"})
+	dataDir := t.TempDir()
+	r := startBot(t, nil, map[string]string{"DATA_DIR": dataDir, "ADMIN_IDS": "900", "fast": "1"})
 	tg := r.tg
 	say(t, tg, adminID, "/mediator add 901", "901")
 	const chat = 740
@@ -267,6 +269,26 @@ func TestE2EExportPersonalOnlyForAdmins(t *testing.T) {
 		t.Errorf("an admin's export with 'personal':\n%s", b)
 	}
 	say(t, tg, chat, "/export", "没有权限")
+
+	// Each export is in the audit log: who, format, whether personal.
+	r.stop()
+	store, err := bolt.Open(filepath.Join(dataDir, "laborbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	recs, err := store.ListStaffAudit(t.Context(), intake.AuditFilter{Action: intake.ActionExport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range recs {
+		got = append(got, fmt.Sprintf("%d %s", rec.UserID, rec.Detail))
+	}
+	want := []string{"900 csv 1 tickets with personal data", "900 csv 1 tickets", "901 csv 1 tickets"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("exports in the audit log: %q, want %q", got, want)
+	}
 }
 
 // kb import and export while the bot runs on the embedded store: the
