@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"net"
@@ -209,6 +210,9 @@ func TestBackupRestoreStopped(t *testing.T) {
 	}
 	writeSealedStore(t, filepath.Join(dataDir, "laborbot.db"), backupDataKey)
 	env["DATA_KEY"] = backupDataKey
+	// A socket left by a killed bot: nobody answers, the command opens the
+	// file itself.
+	staleSocket(t, filepath.Join(dataDir, controlSocketName))
 	backup := filepath.Join(t.TempDir(), "b.db")
 	if out, err := runCommand(t, env, "backup", backup); err != nil || !strings.Contains(out, "1 tickets") {
 		t.Fatalf("backup: %v\n%s", err, out)
@@ -319,5 +323,45 @@ func TestKBImportExportWhileRunning(t *testing.T) {
 	out, err = runCommand(t, env, "kb", "import", src)
 	if err == nil || !strings.Contains(out, "zh/broken.md:1: the file must start with front matter") {
 		t.Errorf("kb import of a bad set while running: %v\n%s", err, out)
+	}
+}
+
+// A bot that stops answering in the middle of a backup (it was stopped,
+// or died) leaves no file: neither under the backup's name nor a
+// temporary one.
+func TestBackupCutOffLeavesNoFile(t *testing.T) {
+	dataDir := t.TempDir()
+	st, err := bolt.Open(filepath.Join(dataDir, "laborbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	ln, err := net.Listen("unix", filepath.Join(dataDir, controlSocketName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if _, err := readRequest(conn); err != nil {
+			return
+		}
+		// Half a backup, then nothing: no result frame.
+		bw := bufio.NewWriter(conn)
+		_ = writeFrame(bw, frameData, bytes.Repeat([]byte{0xAB}, 4096))
+		_ = bw.Flush()
+	}()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "b.db")
+	_, err = runCommand(t, map[string]string{"DATA_DIR": dataDir}, "backup", target)
+	if err == nil || !strings.Contains(err.Error(), "stopped answering") {
+		t.Fatalf("a cut-off backup: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("files left after a failed backup: %v", left)
 	}
 }
