@@ -3,8 +3,10 @@ package bolt
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,4 +121,52 @@ func TestOpenReadOnlyRejectsOtherFiles(t *testing.T) {
 	if _, err := OpenReadOnly(filepath.Join(dir, "missing.db")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
 	}
+}
+
+// BenchmarkSnapshotRestore: a backup and a restore of a store of 2,000
+// tickets (each with a 1 KB description), the size of a busy union's
+// year.
+func BenchmarkSnapshotRestore(b *testing.B) {
+	ctx := b.Context()
+	dir := b.TempDir()
+	s, err := Open(filepath.Join(dir, "laborbot.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	desc := strings.Repeat("老板拖欠工资", 60)
+	for i := range 2000 {
+		if _, _, err := s.CreateTicket(ctx, fmt.Sprintf("bench-submission-%08d-0123456789abcdef", i), time.Hour,
+			intake.Ticket{Employer: "某厂", Description: desc, State: intake.StateNew},
+			intake.Event{Action: intake.ActionSubmit}, intake.Notification{Action: intake.ActionSubmit}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	backup := filepath.Join(dir, "backup.db")
+	var size int64
+	b.Run("snapshot", func(b *testing.B) {
+		for b.Loop() {
+			f, err := os.Create(backup)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if size, err = s.WriteSnapshot(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+		b.ReportMetric(float64(size)/1e6, "MB")
+	})
+	b.Run("restore", func(b *testing.B) {
+		src, err := OpenReadOnly(backup)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer src.Close()
+		for b.Loop() {
+			if _, err := s.Restore(ctx, src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
