@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/laborbot/laborbot/intake"
 )
 
@@ -169,4 +171,83 @@ func BenchmarkSnapshotRestore(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Snapshots taken while tickets are being filed are each consistent: the
+// ticket bucket's sequence (the last number handed out) matches the
+// tickets it holds, whatever moment the snapshot caught.
+func TestSnapshotWhileWriting(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s := openTest(t, filepath.Join(dir, "laborbot.db"))
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if _, _, err := s.CreateTicket(ctx, fmt.Sprintf("concurrent-submission-%08d-0123456789", i), time.Hour,
+				intake.Ticket{Employer: "某厂", State: intake.StateNew}, intake.Event{Action: intake.ActionSubmit},
+				intake.Notification{Action: intake.ActionSubmit}); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	last := 0
+	for i := range 10 {
+		// Each snapshot after the writer has moved on, so they catch
+		// different moments of a store being written.
+		for {
+			all, err := s.ListTickets(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) > last {
+				break
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("the writer stopped: %v", err)
+			default:
+			}
+			time.Sleep(time.Millisecond)
+		}
+		var buf bytes.Buffer
+		if _, err := s.WriteSnapshot(ctx, &buf); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("snap-%d.db", i))
+		if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		src, err := OpenReadOnly(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := src.ListTickets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seq uint64
+		src.db.View(func(tx *bbolt.Tx) error {
+			if b := tx.Bucket([]byte(bucketIntakeTickets)); b != nil {
+				seq = b.Sequence()
+			}
+			return nil
+		})
+		src.Close()
+		if uint64(len(all)) != seq {
+			t.Errorf("snapshot %d: %d tickets, sequence %d", i, len(all), seq)
+		}
+		last = len(all)
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
