@@ -365,3 +365,34 @@ func TestBackupCutOffLeavesNoFile(t *testing.T) {
 		t.Errorf("files left after a failed backup: %v", left)
 	}
 }
+
+// The bot as a separate process, as in production (bbolt's lock is then
+// another process's): backup and export go through its socket; after it
+// is killed with SIGKILL (the socket left behind) they open the file, and
+// a restarted bot replaces the socket.
+func TestBackupAcrossProcesses(t *testing.T) {
+	dataDir := t.TempDir()
+	env := map[string]string{"DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "TELEGRAM_BOT_TOKEN": "", "DATA_KEY": backupDataKey}
+	logs := &syncBuffer{}
+	p := startProcess(t, env, logs)
+	cli := map[string]string{"DATA_DIR": dataDir, "DATA_KEY": backupDataKey}
+	target := filepath.Join(t.TempDir(), "b.db")
+	if out, err := runCommand(t, cli, "backup", target); err != nil || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup through the bot process: %v\n%s\n%s", err, out, logs)
+	}
+	if !strings.Contains(logs.String(), `"cmd":"backup"`) {
+		t.Errorf("the bot process did not make the backup:\n%s", logs)
+	}
+	p.kill()
+	if _, err := os.Stat(filepath.Join(dataDir, controlSocketName)); err != nil {
+		t.Fatalf("SIGKILL should leave the socket: %v", err)
+	}
+	if out, err := runCommand(t, cli, "export"); err != nil || !strings.HasPrefix(out, intake.BOM) {
+		t.Fatalf("export after the bot was killed: %v\n%s", err, out)
+	}
+	p = startProcess(t, env, logs)
+	defer p.stop(t)
+	if out, err := runCommand(t, cli, "restore", "--force", target); err != nil || !strings.Contains(out, "restored") {
+		t.Fatalf("restore through the restarted bot process: %v\n%s\n%s", err, out, logs)
+	}
+}
