@@ -28,7 +28,10 @@ var (
 	spoolIDs   = []byte("ids")
 )
 
-func spoolBucket(name string) []byte { return []byte("spool:" + name) }
+// spoolBucketPrefix starts every spool's bucket name.
+const spoolBucketPrefix = "spool:"
+
+func spoolBucket(name string) []byte { return []byte(spoolBucketPrefix + name) }
 
 // spoolUpdate runs fn with the spool's buckets, created if needed.
 func (s *Store) spoolUpdate(ctx context.Context, name string, fn func(items, ids *bbolt.Bucket) error) error {

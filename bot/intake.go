@@ -86,39 +86,45 @@ var intakeTexts = struct {
 	claimedBy, claimTaken, typeNote, typeMessage, typeAmount, typeEvidence, done, relayed, replyButton,
 	workerSays, replyPrompt, deleteAsk, deleteYes, deleteNo, deleted, deleteCancelled, mediatorUsage,
 	mediatorAdded, mediatorRemoved, notMediator, noData, exportCaption, unknownTicket text
+	exportCaptionMasked, exportPersonalHint, exportPersonalRefused, exportUsage text
 }{
-	complainButton:  text{"📝 申请工会调解", "📝 Ask the union to mediate"},
-	group:           text{"投诉需要填写个人信息，请私聊我发送 /complain，不要在群里发个人信息。", "A complaint needs personal details: please send /complain in a private chat with me, not in the group."},
-	declined:        text{"好的，没有保存任何信息。需要时随时发送 /complain。", "OK, nothing was saved. Send /complain whenever you need."},
-	submitted:       text{"✅ 已提交，投诉编号 **#%d**。工会调解员会尽快联系你，进度会在这里通知你，也可以随时发送 /status 查看。", "✅ Submitted as complaint **#%d**. A union mediator will contact you soon; you will be told of progress here, and /status shows it any time."},
-	duplicate:       text{"这份投诉已经提交过了，编号 **#%d**。", "This complaint was already submitted as **#%d**."},
-	cancelled:       text{"已取消，填写的内容已删除。", "Cancelled; what you entered has been deleted."},
-	noTickets:       text{"你还没有投诉记录。需要工会调解可以发送 /complain。", "You have no complaints yet. Send /complain to ask the union to mediate."},
-	refused:         text{"你没有权限做这件事。", "You are not allowed to do that."},
-	usageTicket:     text{"用法：/ticket 编号，例如 /ticket 12", "Usage: /ticket NUMBER, e.g. /ticket 12"},
-	claimedBy:       text{"✅ #%d 已由你受理，详情已私聊发送。", "✅ You took #%d; the details are in your private chat."},
-	claimTaken:      text{"这个投诉已经被其他调解员受理了。", "Another mediator has already taken this complaint."},
-	typeNote:        text{"请输入给 #%d 的备注（只有调解员能看到）：", "Type the note for #%d (only mediators see it):"},
-	typeMessage:     text{"请输入要发给 #%d 投诉人的消息：", "Type the message to the worker of #%d:"},
-	typeAmount:      text{"请输入 #%d 调解达成的金额（元），没有金额输入 0：", "Type the settled amount for #%d in yuan (0 if none):"},
-	typeEvidence:    text{"请说明需要 #%d 投诉人补充什么证据：", "Say what evidence the worker of #%d should add:"},
-	done:            text{"已完成：#%d %s", "Done: #%d %s"},
-	relayed:         text{"✉️ 已转达给投诉人。", "✉️ Sent to the worker."},
-	replyButton:     text{"↩️ 回复调解员", "↩️ Reply to the mediator"},
-	workerSays:      text{"✉️ 投诉 #%d 的投诉人回复：\n%s", "✉️ The worker of complaint #%d replies:\n%s"},
-	replyPrompt:     text{"请输入要回复调解员的话：", "Type your reply to the mediator:"},
-	deleteAsk:       text{"确定要删除你的个人信息吗？你的姓名、电话、单位名称、情况描述和证据都会被删除，正在处理的投诉将无法继续联系你。统计用的非个人信息（纠纷类型、地区、金额、状态）会保留。", "Delete your personal data? Your name, phone, employer, description and evidence will be erased, and mediators will no longer be able to reach you about open complaints. Non-personal figures (dispute type, region, amounts, states) are kept for statistics."},
-	deleteYes:       text{"确认删除", "Yes, delete"},
-	deleteNo:        text{"取消", "Cancel"},
-	deleted:         text{"已删除你的个人信息（涉及 %d 个投诉），语言设置和进行中的填写也已清除。", "Your personal data has been deleted (%d complaints); your settings and any form in progress are cleared too."},
-	deleteCancelled: text{"好的，没有删除。", "OK, nothing was deleted."},
-	mediatorUsage:   text{"用法：/mediator add 用户ID 或 /mediator remove 用户ID，也可以回复某人的消息发送 /mediator add。", "Usage: /mediator add USER_ID or /mediator remove USER_ID, or reply to someone's message with /mediator add."},
-	mediatorAdded:   text{"已添加调解员 %d。", "Mediator %d added."},
-	mediatorRemoved: text{"已移除调解员 %d。", "Mediator %d removed."},
-	notMediator:     text{"这个命令只有工会调解员和管理员可以使用。", "Only union mediators and admins can use this command."},
-	noData:          text{"没有符合条件的投诉。", "No complaints match."},
-	exportCaption:   text{"投诉导出", "Complaints export"},
-	unknownTicket:   text{"找不到这个投诉，或者你无权查看。", "No such complaint, or you may not see it."},
+	complainButton:      text{"📝 申请工会调解", "📝 Ask the union to mediate"},
+	group:               text{"投诉需要填写个人信息，请私聊我发送 /complain，不要在群里发个人信息。", "A complaint needs personal details: please send /complain in a private chat with me, not in the group."},
+	declined:            text{"好的，没有保存任何信息。需要时随时发送 /complain。", "OK, nothing was saved. Send /complain whenever you need."},
+	submitted:           text{"✅ 已提交，投诉编号 **#%d**。工会调解员会尽快联系你，进度会在这里通知你，也可以随时发送 /status 查看。", "✅ Submitted as complaint **#%d**. A union mediator will contact you soon; you will be told of progress here, and /status shows it any time."},
+	duplicate:           text{"这份投诉已经提交过了，编号 **#%d**。", "This complaint was already submitted as **#%d**."},
+	cancelled:           text{"已取消，填写的内容已删除。", "Cancelled; what you entered has been deleted."},
+	noTickets:           text{"你还没有投诉记录。需要工会调解可以发送 /complain。", "You have no complaints yet. Send /complain to ask the union to mediate."},
+	refused:             text{"你没有权限做这件事。", "You are not allowed to do that."},
+	usageTicket:         text{"用法：/ticket 编号，例如 /ticket 12", "Usage: /ticket NUMBER, e.g. /ticket 12"},
+	claimedBy:           text{"✅ #%d 已由你受理，详情已私聊发送。", "✅ You took #%d; the details are in your private chat."},
+	claimTaken:          text{"这个投诉已经被其他调解员受理了。", "Another mediator has already taken this complaint."},
+	typeNote:            text{"请输入给 #%d 的备注（只有调解员能看到）：", "Type the note for #%d (only mediators see it):"},
+	typeMessage:         text{"请输入要发给 #%d 投诉人的消息：", "Type the message to the worker of #%d:"},
+	typeAmount:          text{"请输入 #%d 调解达成的金额（元），没有金额输入 0：", "Type the settled amount for #%d in yuan (0 if none):"},
+	typeEvidence:        text{"请说明需要 #%d 投诉人补充什么证据：", "Say what evidence the worker of #%d should add:"},
+	done:                text{"已完成：#%d %s", "Done: #%d %s"},
+	relayed:             text{"✉️ 已转达给投诉人。", "✉️ Sent to the worker."},
+	replyButton:         text{"↩️ 回复调解员", "↩️ Reply to the mediator"},
+	workerSays:          text{"✉️ 投诉 #%d 的投诉人回复：\n%s", "✉️ The worker of complaint #%d replies:\n%s"},
+	replyPrompt:         text{"请输入要回复调解员的话：", "Type your reply to the mediator:"},
+	deleteAsk:           text{"确定要删除你的个人信息吗？你的姓名、电话、单位名称、情况描述和证据都会被删除，正在处理的投诉将无法继续联系你。统计用的非个人信息（纠纷类型、地区、金额、状态）会保留。", "Delete your personal data? Your name, phone, employer, description and evidence will be erased, and mediators will no longer be able to reach you about open complaints. Non-personal figures (dispute type, region, amounts, states) are kept for statistics."},
+	deleteYes:           text{"确认删除", "Yes, delete"},
+	deleteNo:            text{"取消", "Cancel"},
+	deleted:             text{"已删除你的个人信息（涉及 %d 个投诉），语言设置和进行中的填写也已清除。", "Your personal data has been deleted (%d complaints); your settings and any form in progress are cleared too."},
+	deleteCancelled:     text{"好的，没有删除。", "OK, nothing was deleted."},
+	mediatorUsage:       text{"用法：/mediator add 用户ID 或 /mediator remove 用户ID，也可以回复某人的消息发送 /mediator add。", "Usage: /mediator add USER_ID or /mediator remove USER_ID, or reply to someone's message with /mediator add."},
+	mediatorAdded:       text{"已添加调解员 %d。", "Mediator %d added."},
+	mediatorRemoved:     text{"已移除调解员 %d。", "Mediator %d removed."},
+	notMediator:         text{"这个命令只有工会调解员和管理员可以使用。", "Only union mediators and admins can use this command."},
+	noData:              text{"没有符合条件的投诉。", "No complaints match."},
+	exportCaption:       text{"投诉导出（含个人信息，请妥善保管）", "Complaints export (with personal data: keep it safe)"},
+	exportCaptionMasked: text{"投诉导出（不含姓名、电话等个人信息）", "Complaints export (without names, phones and other personal data)"},
+	exportPersonalHint:  text{"需要个人信息时发送 /export personal", "For personal data send /export personal"},
+	exportPersonalRefused: text{"只有管理员可以导出个人信息。发送 /export 可导出不含个人信息的版本。",
+		"Only admins may export personal data. Send /export for the export without it."},
+	exportUsage:   text{"用法：`/export [csv|json] [personal]`", "Usage: `/export [csv|json] [personal]`"},
+	unknownTicket: text{"找不到这个投诉，或者你无权查看。", "No such complaint, or you may not see it."},
 }
 
 // refusal turns a domain error into what the user is told: a forged button
@@ -819,6 +825,10 @@ func (c *Conversation) stats(ctx context.Context, in Incoming, lang string, out 
 	return out.Send(ctx, Reply{Text: st.Render(lang)})
 }
 
+// export sends the tickets as a file: /export [csv|json] [personal]. Staff
+// may export; personal fields (names, phones, the worker's own words) only
+// admins, and only when they ask for them, as in the console. Every export
+// is in the audit log (ExportQueue records it).
 func (c *Conversation) export(ctx context.Context, in Incoming, lang string, out Responder) error {
 	if in.ChatType == ChatGroup {
 		return out.Send(ctx, Reply{Text: intakeTexts.group.in(lang)})
@@ -829,25 +839,38 @@ func (c *Conversation) export(ctx context.Context, in Incoming, lang string, out
 	if err != nil {
 		return err
 	}
-	if intake.Authorize(p, intake.ActionExport, nil) != nil {
+	if intake.Authorize(p, intake.ActionList, nil) != nil {
 		return out.Send(ctx, Reply{Text: intakeTexts.refused.in(lang)})
 	}
-	format, err := intake.ParseFormat(strings.TrimSpace(in.Args))
-	if strings.TrimSpace(in.Args) == "" {
-		format, err = intake.ParseFormat("csv")
+	format, personal := intake.FormatCSV, false
+	for _, w := range strings.Fields(in.Args) {
+		if strings.EqualFold(w, "personal") || w == "个人信息" {
+			personal = true
+			continue
+		}
+		if format, err = intake.ParseFormat(w); err != nil {
+			return out.Send(ctx, Reply{Text: "⚠️ " + markdown.Literal(err.Error()) + "\n" + intakeTexts.exportUsage.in(lang)})
+		}
 	}
-	if err != nil {
-		return out.Send(ctx, Reply{Text: "⚠️ " + markdown.Literal(err.Error())})
+	if personal && intake.Authorize(p, intake.ActionExport, nil) != nil {
+		return out.Send(ctx, Reply{Text: intakeTexts.exportPersonalRefused.in(lang)})
 	}
 	var buf bytes.Buffer
-	if err := c.intake.svc.Export(ctx, in.UserID, &buf, format); err != nil {
+	if err := c.intake.svc.ExportQueue(ctx, in.UserID, intake.QueueQuery{View: intake.ViewAll}, format, personal, &buf); err != nil {
 		if errors.Is(err, intake.ErrForbidden) {
 			return out.Send(ctx, Reply{Text: intakeTexts.refused.in(lang)})
 		}
 		return err
 	}
 	name := "tickets-" + c.now().Format("2006-01-02") + "." + string(format)
-	return out.SendFile(ctx, name, buf.Bytes(), intakeTexts.exportCaption.in(lang))
+	caption := intakeTexts.exportCaption.in(lang)
+	if !personal {
+		caption = intakeTexts.exportCaptionMasked.in(lang)
+		if p.Role == intake.RoleAdmin {
+			caption += "\n" + intakeTexts.exportPersonalHint.in(lang)
+		}
+	}
+	return out.SendFile(ctx, name, buf.Bytes(), caption)
 }
 
 // mediator adds or removes mediators: /mediator add|remove ID, or as a

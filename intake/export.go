@@ -1,8 +1,10 @@
 package intake
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -117,11 +119,19 @@ func cell(s string) string {
 	return s
 }
 
-// WriteExport writes tickets (personal data opened) in format f: CSV with
-// a header row, or a JSON array of ExportRecord.
+// BOM is the UTF-8 byte-order mark a CSV export starts with: without it
+// Excel, which union staff open exports in, reads the file in the
+// system's legacy code page and garbles every Chinese character.
+const BOM = "\ufeff"
+
+// WriteExport writes tickets (personal data opened) in format f: CSV (a
+// byte-order mark, then a header row), or a JSON array of ExportRecord.
 func WriteExport(w io.Writer, f Format, tickets []Ticket) error {
 	switch f {
 	case FormatCSV:
+		if _, err := io.WriteString(w, BOM); err != nil {
+			return err
+		}
 		cw := csv.NewWriter(w)
 		if err := cw.Write(ExportColumns()); err != nil {
 			return err
@@ -158,4 +168,98 @@ func instant(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// withoutPersonal is t as exported without personal fields: what Erase
+// keeps (the case's type, place, amounts, states and dates), but with the
+// ticket's own erasure time, so the export's "erased" column still tells
+// which workers deleted their data.
+func withoutPersonal(t Ticket) Ticket {
+	e := Erase(t, t.ErasedAt)
+	e.ErasedAt = t.ErasedAt
+	e.UpdatedAt = t.UpdatedAt
+	return e
+}
+
+// OperatorExport writes every ticket in format f for the operator of the
+// installation (laborbot export on the command line: whoever can run the
+// binary against the store holds the data anyway, so is treated as an
+// admin). Personal fields (name, phone, contact time, description,
+// demands, district, employer) are left out unless personal is set, as in
+// the console's export. The export is recorded in the staff audit log as
+// user 0 with the detail "command line: …". It returns how many tickets
+// were written.
+func (s *Service) OperatorExport(ctx context.Context, w io.Writer, f Format, personal bool) (int, error) {
+	if _, err := ParseFormat(string(f)); err != nil {
+		return 0, err
+	}
+	all, err := s.store.ListTickets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i := range all {
+		if !personal {
+			// Nothing personal is opened, so a store sealed with a key
+			// this process lacks still exports its figures.
+			all[i] = withoutPersonal(all[i])
+			continue
+		}
+		if err := s.open(&all[i]); err != nil {
+			return 0, err
+		}
+	}
+	if err := WriteExport(w, f, all); err != nil {
+		return 0, err
+	}
+	detail := "command line: " + string(f) + " " + strconv.Itoa(len(all)) + " tickets"
+	if personal {
+		detail += " with personal data"
+	}
+	if err := s.audit(ctx, OperatorPrincipal, ActionExport, 0, detail); err != nil {
+		return len(all), fmt.Errorf("the export was written, but recording it in the audit log failed: %w", err)
+	}
+	return len(all), nil
+}
+
+// OperatorPrincipal is the installation's operator, acting on the command
+// line: an admin with user id 0, which no Telegram or web user has.
+var OperatorPrincipal = Principal{UserID: 0, Role: RoleAdmin}
+
+// CheckDataKey opens the personal data of every ticket with the Service's
+// key: the check made before a backup is restored, so that one made with
+// another DATA_KEY is refused instead of leaving tickets nobody can read.
+// It returns how many tickets were checked, and ErrDataKeyMismatch (or
+// ErrNoDataKey when the Service has no key) for data that does not open.
+func (s *Service) CheckDataKey(ctx context.Context) (int, error) {
+	all, err := s.store.ListTickets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i := range all {
+		if err := sealFields(&all[i], s.sealer.Open); err != nil {
+			if errors.Is(err, ErrNoDataKey) {
+				return i, fmt.Errorf("ticket #%d: %w", all[i].Number, ErrNoDataKey)
+			}
+			return i, fmt.Errorf("ticket #%d: %w", all[i].Number, ErrDataKeyMismatch)
+		}
+	}
+	return len(all), nil
+}
+
+// ErrDataKeyMismatch is returned by CheckDataKey for personal data sealed
+// with another key.
+var ErrDataKeyMismatch = errors.New("intake: personal data was sealed with another DATA_KEY")
+
+// Actions of the installation's operator on the whole store, for the audit
+// log: a backup holds every worker's data, and a restore replaces it.
+const (
+	ActionBackup  Action = "backup"
+	ActionRestore Action = "restore"
+)
+
+// RecordOperatorAudit adds an action of the operator (see
+// OperatorPrincipal) to the audit log. detail must not carry personal
+// data.
+func (s *Service) RecordOperatorAudit(ctx context.Context, a Action, detail string) error {
+	return s.audit(ctx, OperatorPrincipal, a, 0, detail)
 }

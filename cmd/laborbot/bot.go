@@ -146,6 +146,16 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if con != nil {
 		opts = append(opts, bot.WithConsole(con))
 	}
+	// Backup, restore, export and the other store commands reach the
+	// embedded store through this process while it runs (control.go).
+	if kind == "embedded" {
+		var signIn func(context.Context, int64) (string, time.Duration, error)
+		if con != nil {
+			signIn = con.SignInLink
+		}
+		stopControl := m.startControl(ctx, cfg, m.liveOps(cfg, store, tickets, sealer, kbAdmin, signIn))
+		defer stopControl()
+	}
 	opts = append(opts, bot.WithClock(m.clock()))
 	conv = bot.NewConversation(engine, store, metrics, m.Logger, opts...)
 

@@ -1,8 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ const kbUsage = `usage:
         disabled ones) to DIR/zh/KEY.md and DIR/en/KEY.md
   laborbot kb import DIR|FILE.md|FILE.zip
         check the files and, if there is no problem, publish every changed entry as
-        the admin "cli" (with the embedded store the bot must not be running)
+        the admin "cli" (while the bot runs, too)
 `
 
 // cliActor is who the audit trail names for changes made with laborbot kb:
@@ -110,18 +111,15 @@ func (m *Main) kbExport(ctx context.Context, cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, ks, err := openKnowledgeStore(ctx, cfg)
-	if err != nil {
+	// The running bot exports its knowledge base (control.go), or this
+	// command does from the store it opens.
+	var buf bytes.Buffer
+	if err := m.onStore(ctx, cfg, controlRequest{Cmd: "kb-export"}, nil, &buf, nil); err != nil {
 		return err
 	}
-	defer store.Close()
-	admin, err := newKBAdmin(ctx, cfg, ks, nil, m.Logger)
-	if err != nil {
-		return err
-	}
-	files, err := admin.Export(ctx, cliActor())
-	if err != nil {
-		return err
+	var files []knowledge.BundleFile
+	if err := json.Unmarshal(buf.Bytes(), &files); err != nil {
+		return fmt.Errorf("kb export: %w", err)
 	}
 	for _, f := range files {
 		// Names are LANG/KEY.md, and keys are checked to be [a-z0-9-].
@@ -147,32 +145,12 @@ func (m *Main) kbImport(ctx context.Context, cfg Config, args []string) error {
 		printProblems(m.Stdout, "", ps)
 		return fmt.Errorf("%s: %d problems; nothing imported", p, len(ps))
 	}
-	store, ks, err := openKnowledgeStore(ctx, cfg)
-	if err != nil {
-		return err
+	// The running bot publishes them (control.go), or this command does
+	// on the store it opens.
+	if err := m.onStore(ctx, cfg, controlRequest{Cmd: "kb-import", Files: files}, nil, m.Stdout, nil); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
 	}
-	defer store.Close()
-	// An engine, so the gaps the imported entries answer are cleared;
-	// newKBAdmin loads it.
-	eng := newEngine(cfg, m.Logger)
-	admin, err := newKBAdmin(ctx, cfg, ks, eng, m.Logger)
-	if err != nil {
-		return err
-	}
-	res, err := admin.PublishFiles(ctx, cliActor(), files, "import")
-	var problems knowledge.Problems
-	if errors.As(err, &problems) {
-		printProblems(m.Stdout, "", problems)
-		return fmt.Errorf("%s: %d problems; nothing imported", p, len(problems))
-	}
-	if res != nil {
-		printProblems(m.Stdout, "warning: ", res.Warnings)
-		for _, e := range res.Published {
-			fmt.Fprintf(m.Stdout, "published %s v%d\n", e.ID, e.Version)
-		}
-		fmt.Fprintf(m.Stdout, "%d published, %d unchanged, %d gaps now answered\n", len(res.Published), len(res.Unchanged), len(res.GapsCleared))
-	}
-	return err
+	return nil
 }
 
 // openKnowledgeStore opens the configured store (as the bot does) as a

@@ -47,8 +47,11 @@ Usage:
                                       measure answers (useful first answer, refusals, hit@3, MRR) on
                                       evaluation sets (default eval/questions.jsonl and ../shared/eval/dev.jsonl);
                                       --calibrate fits the relevance decision (use it with DECISION_FILE)
-  laborbot export [--format csv|json] [--out FILE]
+  laborbot export [--format csv|json] [--personal] [--out FILE]
                                       write all tickets for the court's mediation platform and the union's records
+                                      (names, phones and the workers' own words only with --personal)
+  laborbot backup FILE                a consistent copy of the embedded store, also while the bot runs
+  laborbot restore [--force] FILE     put a backup back, also while the bot runs (asks first unless --force)
   laborbot kb validate|export|import PATH
                                       check entry files, export the published knowledge base, import files into it
   laborbot calc KIND [flags]          compute severance, overtime, double wages, leave, injury, deadlines, minimum wage
@@ -125,6 +128,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runBot(ctx, cfg, cmd, args)
 	case "export":
 		return m.runExport(ctx, cfg, args)
+	case "backup":
+		return m.runBackup(ctx, cfg, args)
+	case "restore":
+		return m.runRestore(ctx, cfg, args)
 	case "kb":
 		return m.runKB(ctx, cfg, args)
 	case "console-link":

@@ -61,19 +61,27 @@ func TestConsoleLinkCommand(t *testing.T) {
 		t.Error("a link without CONSOLE_URL")
 	}
 	r := startBot(t, nil, map[string]string{"DATA_DIR": data, "CONSOLE_URL": "http://console.example", "ADMIN_IDS": "900", "TELEGRAM_BOT_TOKEN": ""})
-	// While the bot holds the embedded file, the command says what to do.
-	if _, err := runCommand(t, env, "console-link", "900"); err == nil || !strings.Contains(err.Error(), "/console") {
-		t.Errorf("console-link while the bot runs: %v", err)
+	// While the bot holds the embedded file, the running bot makes the
+	// link (through its control socket), and refuses a worker alike.
+	out, err = runCommand(t, env, "console-link", "900")
+	if err != nil || !strings.Contains(out, "http://console.example/console/signin/") {
+		t.Fatalf("console-link while the bot runs: %v\n%s", err, out)
 	}
-	path := strings.TrimPrefix(link, "http://console.example")
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Post("http://"+r.httpAddr+path, "application/x-www-form-urlencoded", nil)
-	if err != nil {
-		t.Fatal(err)
+	live := strings.Fields(out)[0]
+	if _, err := runCommand(t, env, "console-link", "700"); err == nil || !strings.Contains(err.Error(), "not a mediator") {
+		t.Errorf("a link for a non-staff user while the bot runs: %v", err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/" || len(resp.Cookies()) == 0 {
-		t.Errorf("signing in with the link: %d %v", resp.StatusCode, resp.Header)
+	for _, l := range []string{link, live} {
+		path := strings.TrimPrefix(l, "http://console.example")
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Post("http://"+r.httpAddr+path, "application/x-www-form-urlencoded", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/" || len(resp.Cookies()) == 0 {
+			t.Errorf("signing in with the link %s: %d %v", l, resp.StatusCode, resp.Header)
+		}
 	}
 }

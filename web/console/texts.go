@@ -394,7 +394,7 @@ var texts = func() web.Texts {
 		intake.ActionRefer, intake.ActionClose, intake.ActionWithdraw, intake.ActionErase, intake.ActionSignIn, intake.ActionSignOut,
 		intake.ActionViewEvidence, intake.ActionExport, intake.ActionManageMediators, intake.ActionAudit,
 		intake.ActionReminder, intake.ActionPayment, intake.ActionReferralResult, intake.ActionReminders,
-		intake.ActionLetter, intake.ActionLetterSettings} {
+		intake.ActionLetter, intake.ActionLetterSettings, intake.ActionBackup, intake.ActionRestore} {
 		if t, ok := actionNames[a]; ok {
 			ts["action."+string(a)] = web.Text{Zh: t[0], En: t[1]}
 		}
@@ -428,4 +428,6 @@ var actionNames = map[intake.Action][2]string{
 	intake.ActionReminders:       {"设置提醒", "set reminders"},
 	intake.ActionLetter:          {"签发文书", "issued a letter"},
 	intake.ActionLetterSettings:  {"修改文书设置", "changed the letter settings"},
+	intake.ActionBackup:          {"备份数据", "backed up the data"},
+	intake.ActionRestore:         {"从备份恢复数据", "restored the data from a backup"},
 }
