@@ -17,7 +17,7 @@ import (
 var helpTexts = struct {
 	head, ask, start, calc, complain, status, reminders, deleteData, privacy, cancel, lang, help,
 	staffHead, tickets, ticket, stats, console, kbMediator,
-	adminHead, mediator, export, kbAdmin, tail text
+	adminHead, mediator, export, exportAll, kbAdmin, tail text
 }{
 	head: text{"**怎么用**\n直接发文字提问，一次问一件事，说清楚情况（干了多久、工资多少、发生了什么）。\n\n**你可以做的事**",
 		"**How to use me**\nJust type your question, one matter at a time, with the facts (how long you worked, your wage, what happened).\n\n**What you can do**"},
@@ -40,7 +40,8 @@ var helpTexts = struct {
 	kbMediator: text{"/kb list · /kb show ID 查看知识库条目；/kb suggest 条目全文 提议新条目（管理员审核）", "/kb list · /kb show ID read the knowledge base; /kb suggest ENTRY propose an entry (an admin reviews it)"},
 	adminHead:  text{"**管理员**", "**Admins**"},
 	mediator:   text{"/mediator add|remove 用户ID 添加或移除调解员", "/mediator add|remove USER_ID add or remove a mediator"},
-	export:     text{"/export [csv|json] 导出投诉", "/export [csv|json] export the complaints"},
+	export:     text{"/export [csv|json] 导出投诉（不含姓名、电话等个人信息）", "/export [csv|json] export the complaints (without names, phones or other personal data)"},
+	exportAll:  text{"/export [csv|json] personal 导出含个人信息的投诉（记入审计日志）", "/export [csv|json] personal export with personal data (recorded in the audit log)"},
 	kbAdmin:    text{"/kb 知识库管理（发送 /kb 看全部用法）；发送 .md 或 .zip 文件新增或修改条目", "/kb manage the knowledge base (send /kb for all of it); send a .md or .zip file to add or change entries"},
 	tail: text{"**找人帮忙**\n• 工会服务热线 12351\n• 人社（劳动监察）热线 12333\n• 法律援助热线 12348\n• 当地劳动人事争议仲裁委员会\n\n我只提供一般性法律信息，不是律师意见。请不要在群里发手机号、身份证号等个人信息。",
 		"**Talk to a person**\n• Union hotline 12351\n• Labor inspection / HR hotline 12333\n• Legal aid hotline 12348\n• Your local labor dispute arbitration commission\n\nI give general legal information, not a lawyer's opinion. Please don't post phone numbers or ID numbers in a group."},
@@ -87,7 +88,7 @@ func (c *Conversation) helpText(ctx context.Context, in Incoming, lang string) s
 		for _, w := range []struct {
 			cmd string
 			t   text
-		}{{"tickets", helpTexts.tickets}, {"ticket", helpTexts.ticket}, {"stats", helpTexts.stats}, {"console", helpTexts.console}} {
+		}{{"tickets", helpTexts.tickets}, {"ticket", helpTexts.ticket}, {"stats", helpTexts.stats}, {"export", helpTexts.export}, {"console", helpTexts.console}} {
 			if has(w.cmd) {
 				line(w.t)
 			}
@@ -101,7 +102,7 @@ func (c *Conversation) helpText(ctx context.Context, in Incoming, lang string) s
 		for _, w := range []struct {
 			cmd string
 			t   text
-		}{{"mediator", helpTexts.mediator}, {"export", helpTexts.export}, {"kb", helpTexts.kbAdmin}} {
+		}{{"mediator", helpTexts.mediator}, {"export", helpTexts.exportAll}, {"kb", helpTexts.kbAdmin}} {
 			if has(w.cmd) {
 				line(w.t)
 			}

@@ -57,8 +57,9 @@ func (e *fuEnv) toStartDate(t *testing.T, user int64) {
 func TestHelpByRole(t *testing.T) {
 	e := newFollowUpConv(t)
 	worker := []string{"/calc", "/complain", "/status", "/deletedata", "/privacy", "/cancel", "/lang", "/help", "/start", "/reminders"}
-	staff := []string{"/tickets", "/ticket", "/stats"}
-	admin := []string{"/export", "/mediator"}
+	// Mediators export without personal data; admins may ask for it.
+	staff := []string{"/tickets", "/ticket", "/stats", "/export"}
+	admin := []string{"/mediator", "/export [csv|json] personal"}
 	for _, tc := range []struct {
 		name     string
 		user     int64
