@@ -54,18 +54,9 @@ func deleteRedisKeys(url, prefix string) {
 	c := goredis.NewUniversalClient(opts)
 	defer c.Close()
 	ctx := context.Background()
-	del := func(ctx context.Context, c goredis.UniversalClient) error {
-		iter := c.Scan(ctx, 0, prefix+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
-		}
-		return iter.Err()
+	for _, k := range redisKeys(ctx, c, prefix) {
+		c.Del(ctx, k)
 	}
-	if cc, ok := c.(*goredis.ClusterClient); ok {
-		cc.ForEachMaster(ctx, func(ctx context.Context, n *goredis.Client) error { return del(ctx, n) })
-		return
-	}
-	del(ctx, c)
 }
 
 // testRedisCluster is testRedis on the Redis Cluster of REDIS_CLUSTER_URL
