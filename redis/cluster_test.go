@@ -11,7 +11,13 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/laborbot/laborbot/bot"
+	"github.com/laborbot/laborbot/intake"
+	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/letter"
+	"github.com/laborbot/laborbot/schedule"
 	"github.com/laborbot/laborbot/storetest"
+	"github.com/laborbot/laborbot/web"
+	"github.com/laborbot/laborbot/web/webchat"
 )
 
 // clusterClient connects to the Redis Cluster named by REDIS_CLUSTER_URL
@@ -48,14 +54,45 @@ func newClusterStore(t *testing.T) (*Store, *goredis.ClusterClient) {
 	return s, c
 }
 
-// TestClusterStore runs the conformance suite on a three-master Redis
-// Cluster: every script, MULTI and multi-key command of the store must
-// keep to one slot, or Redis refuses it with CROSSSLOT.
+// TestClusterStore runs every conformance suite the Redis store passes on
+// a three-master Redis Cluster: every script, MULTI and multi-key command
+// of the store must keep to one slot, or Redis refuses it with CROSSSLOT.
 func TestClusterStore(t *testing.T) {
-	clusterClient(t)
-	storetest.TestStore(t, func(t *testing.T) bot.Store {
+	clusterClient(t) // skip or fail once, not in every subtest
+	store := func(t *testing.T) *Store {
 		s, _ := newClusterStore(t)
 		return s
+	}
+	t.Run("bot", func(t *testing.T) {
+		storetest.TestStore(t, func(t *testing.T) bot.Store { return store(t) })
+	})
+	t.Run("spool", func(t *testing.T) {
+		storetest.TestSpool(t, func(t *testing.T) bot.Spool { return store(t) })
+	})
+	t.Run("intake", func(t *testing.T) {
+		storetest.TestIntakeStore(t, func(t *testing.T) intake.Store { return store(t) })
+	})
+	t.Run("webchat", func(t *testing.T) {
+		storetest.TestWebChatStore(t, func(t *testing.T) webchat.Store { return store(t) })
+	})
+	t.Run("knowledge", func(t *testing.T) {
+		storetest.TestKnowledgeStore(t, func(t *testing.T) knowledge.Store { return store(t) })
+	})
+	t.Run("letters", func(t *testing.T) {
+		storetest.TestLetterStore(t, func(t *testing.T) letter.Store { return store(t) })
+	})
+	t.Run("sessions", func(t *testing.T) {
+		storetest.TestSessionStore(t, func(t *testing.T) web.SessionStore { return store(t) })
+	})
+	t.Run("schedule", func(t *testing.T) {
+		storetest.TestScheduleStore(t, func(t *testing.T) (schedule.Store, func() schedule.Store) {
+			s := store(t)
+			return s, func() schedule.Store {
+				// A restart: a new client and Store on the same keys.
+				s.Close()
+				return New(clusterClient(t), s.Prefix())
+			}
+		})
 	})
 }
 
@@ -134,5 +171,21 @@ func testRebuildIndexDropsStale(t *testing.T, s *Store, c goredis.UniversalClien
 		if n, err := c.Exists(ctx, stale).Result(); err != nil || n != 0 {
 			t.Fatalf("round %d: the stale index set %s survived the rebuild (%d, %v)", round, stale, n, err)
 		}
+	}
+}
+
+// TestClusterRefusesCrossSlot shows the cluster under test is strict: a
+// MULTI over keys of two users (two hash tags, two slots) is refused with
+// CROSSSLOT, the error every store operation above would meet if its keys
+// did not share a tag.
+func TestClusterRefusesCrossSlot(t *testing.T) {
+	s, c := newClusterStore(t)
+	_, err := c.TxPipelined(t.Context(), func(p goredis.Pipeliner) error {
+		p.Set(t.Context(), s.userKey(1, "prefs"), "x", 0)
+		p.Set(t.Context(), s.userKey(2, "prefs"), "y", 0)
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
+		t.Errorf("a MULTI over two users' keys gave %v, want CROSSSLOT", err)
 	}
 }
