@@ -72,8 +72,18 @@ start)
   ;;
 stop)
   # The pid files say which servers this DIR started, whatever FIRST_PORT.
+  pids=()
   for pidfile in "$dir"/*/redis.pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  # Wait for them to go, so the ports are free for the next start.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
   done
   rm -rf "$dir"
   ;;
