@@ -1,6 +1,10 @@
 package bot
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/laborbot/laborbot/knowledge"
+)
 
 // Metrics are the bot's Prometheus metrics. They are registered on the
 // registry given to NewMetrics, never on a global one, so tests and two bots
@@ -55,9 +59,41 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		UpdatesReplayed: prometheus.NewCounter(prometheus.CounterOpts{Name: "laborbot_updates_replayed_total",
 			Help: "Updates taken in before a restart and handled after it."}),
 	}
+	// Every series exists from the start, at 0: an alert on a rate of
+	// errors sees no data, rather than a zero, until the first one, and a
+	// series that appears later looks like a jump in a dashboard.
+	for _, k := range []Kind{KindText, KindCommand, KindCallback, KindSticker, KindVoice, KindPhoto, KindDocument,
+		KindEdited, KindForwarded, KindOther} {
+		m.Updates.WithLabelValues(string(k))
+	}
+	for _, mode := range []knowledge.Mode{knowledge.ModeRetrieval, knowledge.ModeLLM, knowledge.ModeFallback,
+		knowledge.ModeArticle, knowledge.ModeNone} {
+		m.Answers.WithLabelValues(string(mode))
+	}
+	for _, where := range ErrorPlaces() {
+		m.Errors.WithLabelValues(where)
+	}
+	m.Feedback.WithLabelValues("up")
+	m.Feedback.WithLabelValues("down")
 	if reg != nil {
 		reg.MustRegister(m.Updates, m.Duplicates, m.Answers, m.LLMLatency, m.LLMFailures, m.Errors, m.RepliesFailed, m.Feedback,
 			m.OutboxBacklog, m.OutboxQueued, m.OutboxDelivered, m.OutboxExpired, m.UpdatesReplayed)
 	}
 	return m
+}
+
+// ErrorPlaces are the values of laborbot_errors_total's "where" label,
+// each set up at 0 by NewMetrics. A new place must be added here (a test
+// looks for Errors.WithLabelValues calls with other values).
+func ErrorPlaces() []string {
+	return []string{
+		"store",             // marking an update as seen failed
+		"store_unavailable", // handling failed while the store was down
+		"handle",            // handling an update failed
+		"panic",             // a handler panicked
+		"flood",             // Telegram asked us to slow down
+		"webhook_secret",    // a webhook call without the right secret
+		"forged_update",     // an update that cannot be from Telegram
+		"inbox",             // the spooled inbox of updates failed
+	}
 }

@@ -32,9 +32,15 @@ var errStoreDown = errors.New("store unavailable (a recent call failed; trying a
 // timeouts and retries (half a second a call for go-redis with Redis gone):
 // a question during an outage is answered without delay. After
 // breakerPause the next call tries the store again.
+//
+// With a logger, an outage is two lines: a warning at the first failure
+// and an info line with its length at the first call that works again.
 type breaker struct {
+	log *slog.Logger // nil: silent
+
 	mu        sync.Mutex
 	openUntil time.Time
+	downSince time.Time // zero: the store answered the last call
 }
 
 // breakerPause is how long calls fail at once after the store failed.
@@ -50,13 +56,30 @@ func (b *breaker) allow() bool {
 // done records a call's outcome.
 func (b *breaker) done(err error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	var began bool
+	var outage time.Duration
 	switch {
 	case err == nil:
 		b.openUntil = time.Time{}
+		if !b.downSince.IsZero() {
+			outage, b.downSince = time.Since(b.downSince), time.Time{}
+		}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errStoreDown):
 	default:
 		b.openUntil = time.Now().Add(breakerPause)
+		if b.downSince.IsZero() {
+			b.downSince, began = time.Now(), true
+		}
+	}
+	b.mu.Unlock()
+	if b.log == nil {
+		return
+	}
+	switch {
+	case began:
+		b.log.Warn("store unavailable; going on from memory where possible", "err", err)
+	case outage > 0:
+		b.log.Info("store recovered", "outage", outage.Round(time.Millisecond))
 	}
 }
 
@@ -126,7 +149,7 @@ type memState struct {
 }
 
 func newResilientStore(s Store, log *slog.Logger) *resilientStore {
-	return &resilientStore{Store: s, log: log, states: map[int64]*memState{}, prefs: map[int64]Prefs{}}
+	return &resilientStore{Store: s, log: log, breaker: breaker{log: log}, states: map[int64]*memState{}, prefs: map[int64]Prefs{}}
 }
 
 // remember records the chat's state as known (dirty: not in the store).
@@ -166,7 +189,8 @@ func (s *resilientStore) GetChatState(ctx context.Context, chatID int64) ([]byte
 		return data, nil
 	}
 	if st != nil && ctx.Err() == nil {
-		s.log.Warn("store unavailable; chat state from memory", "err", err)
+		// The breaker logged the outage's start once.
+		s.log.Debug("store unavailable; chat state from memory", "err", err)
 		return st.data, nil
 	}
 	return nil, err

@@ -1,8 +1,11 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -90,7 +93,8 @@ func TestStoreOutageKeepsQuestionsAndCalculators(t *testing.T) {
 	}
 	t.Cleanup(func() { inner.Close() })
 	store := &flakyStore{Store: inner}
-	conv := bot.NewConversation(testEngine(t), store, nil, nil)
+	var logs bytes.Buffer
+	conv := bot.NewConversation(testEngine(t), store, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
 	ctx := context.Background()
 	do := func(in bot.Incoming) string {
 		t.Helper()
@@ -156,5 +160,29 @@ func TestStoreOutageKeepsQuestionsAndCalculators(t *testing.T) {
 	raw, err := inner.GetChatState(ctx, 42)
 	if err != nil || !strings.Contains(string(raw), "9000") {
 		t.Errorf("the state written during the outage did not reach the store: %s, %v", raw, err)
+	}
+
+	// The outage is two lines in the log: when it began and when it
+	// ended, with its length (issue 12), not a warning per call.
+	var began, recovered int
+	for line := range strings.Lines(logs.String()) {
+		var l map[string]any
+		if json.Unmarshal([]byte(line), &l) != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		switch l["msg"] {
+		case "store unavailable; going on from memory where possible":
+			began++
+		case "store recovered":
+			recovered++
+			// A plain JSON handler writes nanoseconds (the program's
+			// logger writes "1.1s").
+			if ns, _ := l["outage"].(float64); time.Duration(ns) < time.Second || l["level"] != "INFO" {
+				t.Errorf("recovery line %s: want INFO and the outage's length (over 1s)", line)
+			}
+		}
+	}
+	if began != 1 || recovered != 1 {
+		t.Errorf("%d outage and %d recovery lines, want one each; log:\n%s", began, recovered, logs.String())
 	}
 }

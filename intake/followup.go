@@ -45,6 +45,13 @@ const (
 	FollowReferral       = "referral"        // after a referral, to the mediator
 )
 
+// FollowUpKinds are all the follow-up job kinds, for metrics that start
+// every kind's series at 0.
+func FollowUpKinds() []string {
+	return []string{FollowEscalateGroup, FollowEscalateAdmins, FollowEscalateWorker, FollowCheckIn, FollowPayment,
+		FollowLimitation, FollowReferral}
+}
+
 // The actions of follow-ups (events and authorization).
 const (
 	ActionReminder       Action = "reminder"        // the bot sent a reminder, or skipped one the worker turned off

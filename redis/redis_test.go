@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,9 +29,16 @@ func testURL() string {
 // fail in CI, where a skipped store would look like a passing one.
 func testClient(t *testing.T) goredis.UniversalClient {
 	t.Helper()
-	opts, err := ParseURL(testURL())
+	return clientAt(t, testURL(), "REDIS_URL")
+}
+
+// clientAt connects to the Redis at url, named by the variable env in
+// messages; it skips or fails (in CI) the test when nothing answers.
+func clientAt(t *testing.T, url, env string) goredis.UniversalClient {
+	t.Helper()
+	opts, err := ParseURL(url)
 	if err != nil {
-		t.Fatalf("REDIS_URL: %v", err)
+		t.Fatalf("%s: %v", env, err)
 	}
 	// Probe with one dial attempt: go-redis's default retries would make
 	// every test spend a second or more finding out there is no server.
@@ -42,7 +50,7 @@ func testClient(t *testing.T) goredis.UniversalClient {
 	err = probe.Ping(ctx).Err()
 	probe.Close()
 	if err != nil {
-		msg := "no Redis at " + strings.Join(opts.Addrs, ",") + " (set REDIS_URL): " + err.Error()
+		msg := "no Redis at " + strings.Join(opts.Addrs, ",") + " (set " + env + "): " + err.Error()
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
@@ -75,13 +83,28 @@ func testPrefix(t *testing.T, client goredis.UniversalClient) string {
 
 func keysUnder(t *testing.T, ctx context.Context, client goredis.UniversalClient, prefix string) []string {
 	t.Helper()
-	var keys []string
-	// The random hex prefix holds no glob characters.
-	iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
+	var (
+		mu   sync.Mutex
+		keys []string
+	)
+	scan := func(ctx context.Context, c goredis.UniversalClient) error {
+		// The random hex prefix holds no glob characters.
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			mu.Lock()
+			keys = append(keys, iter.Val())
+			mu.Unlock()
+		}
+		return iter.Err()
 	}
-	if err := iter.Err(); err != nil {
+	var err error
+	if cc, ok := client.(*goredis.ClusterClient); ok {
+		// On a cluster SCAN sees one node's keys: ask every master.
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *goredis.Client) error { return scan(ctx, c) })
+	} else {
+		err = scan(ctx, client)
+	}
+	if err != nil {
 		t.Errorf("scan %s*: %v", prefix, err)
 	}
 	return keys

@@ -229,8 +229,9 @@ type Metrics struct {
 }
 
 // NewMetrics makes the metrics and registers them on reg (nil: not
-// registered).
-func NewMetrics(reg prometheus.Registerer) *Metrics {
+// registered). The series of each of kinds (the job kinds the handler
+// knows) start at 0, so alerts on them see a zero rather than no data.
+func NewMetrics(reg prometheus.Registerer, kinds ...string) *Metrics {
 	m := &Metrics{
 		Due: prometheus.NewGauge(prometheus.GaugeOpts{Name: "laborbot_jobs_due",
 			Help: "Scheduled jobs due and waiting to run, at the last poll."}),
@@ -244,6 +245,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Scheduled job runs that failed and will be retried, by kind."}, []string{"kind"}),
 		Failed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "laborbot_jobs_failed_total",
 			Help: "Scheduled jobs given up after too many failed runs, by kind."}, []string{"kind"}),
+	}
+	for _, k := range kinds {
+		m.Done.WithLabelValues(k)
+		m.Retried.WithLabelValues(k)
+		m.Failed.WithLabelValues(k)
 	}
 	if reg != nil {
 		reg.MustRegister(m.Due, m.Lag, m.Delay, m.Done, m.Retried, m.Failed)

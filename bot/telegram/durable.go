@@ -282,10 +282,11 @@ func (t *Transport) poll(ctx context.Context) {
 				return
 			}
 			backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
-			t.log.Warn("getUpdates failed; retrying", "wait", backoff, "err", err)
+			t.apiFailed("getUpdates failed; retrying", "wait", backoff, "err", err)
 			t.sleep(ctx, backoff)
 			continue
 		}
+		t.apiAnswered()
 		backoff = 0
 		t.confirmed(offset)
 		if len(updates) == 0 {

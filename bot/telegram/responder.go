@@ -96,6 +96,7 @@ func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn fu
 		}
 		err = fn()
 		if err == nil {
+			t.apiAnswered()
 			return nil
 		}
 		var tooMany *tgbot.TooManyRequestsError
@@ -104,14 +105,20 @@ func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn fu
 		case errors.As(err, &tooMany):
 			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 		case isPermanent(err):
+			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				// The API answered, if only to refuse this call.
+				t.apiAnswered()
+			}
 			return err
 		default:
 			wait = time.Duration(attempt+1) * 500 * time.Millisecond
 		}
 		if attempt == retries || retries < maxRetries && wait > 2*time.Second {
+			// The caller keeps the call (the outbox) or gives up on it.
+			t.apiFailed("telegram call failed", "err", t.redact(err.Error()))
 			break
 		}
-		t.log.Warn("telegram call failed; retrying", "attempt", attempt+1, "wait", wait, "err", t.redact(err.Error()))
+		t.apiFailed("telegram call failed; retrying", "attempt", attempt+1, "wait", wait, "err", t.redact(err.Error()))
 		select {
 		case <-t.clock.After(wait):
 		case <-ctx.Done():

@@ -82,6 +82,7 @@ type Transport struct {
 	pollClient *http.Client
 	inflight   inflight
 	outbox     *bot.Outbox // nil without a Spool
+	api        apiHealth   // outages of the Bot API, for the log (outage.go)
 }
 
 // New connects to the Bot API (getMe) and prepares the transport. It fails

@@ -99,7 +99,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	// built-in entries with the published ones over them.
 	engine := newEngine(cfg, m.Logger)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
 	metrics := bot.NewMetrics(reg)
 	sealer, err := intake.NewSealer(cfg.DataKey)
 	if err != nil {

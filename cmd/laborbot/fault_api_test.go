@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,6 +38,37 @@ func metric(t *testing.T, r *running, name string) float64 {
 	}
 	v, _ := strconv.ParseFloat(m[1], 64)
 	return v
+}
+
+// checkOutageLogged: an outage is one warning when it starts and one info
+// line when it ends, with its length (at least min) as text, not dozens of
+// lines, one per retry (issue 12).
+func checkOutageLogged(t *testing.T, logs, start, end string, min time.Duration) {
+	t.Helper()
+	var starts, ends int
+	for line := range strings.Lines(logs) {
+		var l map[string]any
+		if json.Unmarshal([]byte(line), &l) != nil {
+			continue
+		}
+		msg, _ := l["msg"].(string)
+		switch {
+		case strings.HasPrefix(msg, start):
+			starts++
+			if l["level"] != "WARN" {
+				t.Errorf("outage start logged at %v: %s", l["level"], line)
+			}
+		case msg == end:
+			ends++
+			d, err := time.ParseDuration(fmt.Sprint(l["outage"]))
+			if l["level"] != "INFO" || err != nil || d < min {
+				t.Errorf("recovery line %s: want INFO with an outage of at least %v, as text", line, min)
+			}
+		}
+	}
+	if starts != 1 || ends != 1 {
+		t.Errorf("%d %q lines and %d %q lines; want one of each", starts, start, ends, end)
+	}
 }
 
 // TestFaultBotAPIOutage: the Bot API refuses every sendMessage for 30 s
@@ -104,6 +137,9 @@ func TestFaultBotAPIOutage(t *testing.T) {
 			if n := metric(t, r, "laborbot_outbox_backlog"); n != 0 {
 				t.Errorf("backlog %v after the outage", n)
 			}
+			// From the first refused call (a little after the outage began)
+			// to the first delivered one.
+			checkOutageLogged(t, r.logs.String(), "Telegram Bot API failing", "Telegram Bot API recovered", 20*time.Second)
 			if tc.status == 429 {
 				// Waiting as Telegram asks: the first try of each reply and
 				// its one retry, then one try per 5 s pause.
@@ -113,4 +149,34 @@ func TestFaultBotAPIOutage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFaultGetUpdatesOutageLogged: while getUpdates fails (a 502 from a
+// proxy in front of the Bot API) the log has one warning, not one per
+// retry, and when it answers again one info line with the outage's length;
+// the update sent meanwhile is then answered.
+func TestFaultGetUpdatesOutageLogged(t *testing.T) {
+	clock := fastClock{start: time.Now(), scale: 100}
+	r := startBot(t, nil, map[string]string{"fast": "1"}, func(m *Main) { m.Clock = clock })
+	tg := r.tg
+	restore := tg.Fail("getUpdates", 502, 0)
+	outage := clock.Now()
+	tg.PushUpdate(telegramtest.TextMessage(850, 850, "老板拖欠我三个月工资怎么办"))
+	tg.WaitFor(t, wait, func(c telegramtest.Call) bool { return c.Method == "getUpdates" && c.Status == 502 })
+	for clock.Now().Sub(outage) < 20*time.Second {
+		time.Sleep(10 * time.Millisecond)
+	}
+	refused := 0
+	for _, c := range tg.CallsTo("getUpdates") {
+		if c.Status == 502 {
+			refused++
+		}
+	}
+	restore()
+	tg.WaitForText(t, 850, "劳动合同法", wait)
+	t.Logf("getUpdates refused %d times in 20 s (bot time)", refused)
+	if refused < 3 {
+		t.Fatalf("getUpdates refused only %d times: the outage did not last", refused)
+	}
+	checkOutageLogged(t, r.logs.String(), "Telegram Bot API failing", "Telegram Bot API recovered", 15*time.Second)
 }

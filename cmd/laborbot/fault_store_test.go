@@ -86,6 +86,11 @@ func (p *redisProxy) Up() {
 // (issue 15, defect 4).
 func TestFaultStoreOutage(t *testing.T) {
 	url, prefix := testRedis(t, "laborbot-outage")
+	if opts, err := redis.ParseURL(url); err == nil && len(opts.Addrs) > 1 {
+		// The cut is a TCP proxy in front of one server; a cluster's
+		// clients follow its redirects to the nodes' own addresses.
+		t.Skip("REDIS_URL names a Redis Cluster: this test cuts one server off through a proxy")
+	}
 	target := strings.TrimSuffix(strings.TrimPrefix(url, "redis://"), "/0")
 	proxy := newRedisProxy(t, target)
 	r := startBot(t, nil, map[string]string{"REDIS_URL": "redis://" + proxy.ln.Addr().String() + "/0", "REDIS_PREFIX": prefix,

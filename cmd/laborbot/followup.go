@@ -28,7 +28,7 @@ func (m *Main) startFollowUps(ctx context.Context, jobs schedule.Store, tickets 
 	runner, err := schedule.NewRunner(jobs, func(ctx context.Context, j schedule.Job) (schedule.Result, error) {
 		return tickets.FollowUp(ctx, j, conv.DeliverReminder)
 	}, schedule.Options{Owner: fmt.Sprintf("%s-%d", host, os.Getpid()), Now: m.clock(), Poll: m.SchedulePoll,
-		Metrics: schedule.NewMetrics(reg), Logger: m.Logger})
+		Metrics: schedule.NewMetrics(reg, intake.FollowUpKinds()...), Logger: m.Logger})
 	if err != nil {
 		return nil, err
 	}

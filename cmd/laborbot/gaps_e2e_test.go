@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/laborbot/laborbot/redis"
 )
 
 // TestE2EGapsKeepNoNamesAndGoWithDeletedData: the questions the knowledge
@@ -94,17 +97,15 @@ func TestE2EGapsKeepNoNamesAndGoWithDeletedData(t *testing.T) {
 // redisDump is every key and value under prefix, as text.
 func redisDump(t *testing.T, url, prefix string) []byte {
 	t.Helper()
-	opts, err := goredis.ParseURL(url)
+	opts, err := redis.ParseURL(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := goredis.NewClient(opts)
+	c := goredis.NewUniversalClient(opts)
 	defer c.Close()
 	ctx := context.Background()
 	var out bytes.Buffer
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
+	for _, k := range redisKeys(ctx, c, prefix) {
 		typ, _ := c.Type(ctx, k).Result()
 		var v any
 		switch typ {
@@ -124,4 +125,28 @@ func redisDump(t *testing.T, url, prefix string) []byte {
 		fmt.Fprintf(&out, "%s %v\n", k, v)
 	}
 	return out.Bytes()
+}
+
+// redisKeys lists the keys under prefix, from every master of a cluster
+// (SCAN walks one node).
+func redisKeys(ctx context.Context, c goredis.UniversalClient, prefix string) []string {
+	var (
+		mu   sync.Mutex
+		keys []string
+	)
+	scan := func(ctx context.Context, c goredis.UniversalClient) error {
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			mu.Lock()
+			keys = append(keys, iter.Val())
+			mu.Unlock()
+		}
+		return iter.Err()
+	}
+	if cc, ok := c.(*goredis.ClusterClient); ok {
+		cc.ForEachMaster(ctx, func(ctx context.Context, n *goredis.Client) error { return scan(ctx, n) })
+	} else {
+		scan(ctx, c)
+	}
+	return keys
 }

@@ -130,6 +130,17 @@ func TestE2EKnowledgeGaps(t *testing.T) {
 // published through one is found by the other.
 func TestE2ETwoReplicasOnRedis(t *testing.T) {
 	url, prefix := testRedis(t, "laborbot-e2e")
+	testTwoReplicas(t, url, prefix)
+}
+
+// TestE2ETwoReplicasOnRedisCluster is the same on a three-master Redis
+// Cluster: both replicas' stores keep every operation within one slot.
+func TestE2ETwoReplicasOnRedisCluster(t *testing.T) {
+	url, prefix := testRedisCluster(t, "laborbot-e2e")
+	testTwoReplicas(t, url, prefix)
+}
+
+func testTwoReplicas(t *testing.T, url, prefix string) {
 	env := map[string]string{"REDIS_URL": url, "REDIS_PREFIX": prefix, "ADMIN_IDS": "900", "fast": "1"}
 	a := startBot(t, nil, env)
 	b := startBot(t, nil, env)

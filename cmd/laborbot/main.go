@@ -25,6 +25,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Environ: environMap(os.Environ())}
+	routeRedisLogs(m)
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
 		if !errors.Is(err, errUsage) {
 			fmt.Fprintln(os.Stderr, "laborbot:", err)
@@ -117,7 +118,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	if m.Logger == nil {
 		level, _ := parseLevel(cfg.LogLevel)
-		m.Logger = slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+		m.Logger = newLogger(m.Stderr, level)
 	}
 	switch cmd {
 	case "ask":
