@@ -106,6 +106,16 @@ func (s *Store) ClaimStale(ctx context.Context, consumer string, minIdle time.Du
 	})
 }
 
+// PendingFor implements intake.Queue.
+func (s *Store) PendingFor(ctx context.Context, consumer string, count int) ([]intake.QueueEntry, error) {
+	if consumer == "" {
+		return nil, errors.New("bolt: pending: no consumer name")
+	}
+	return s.takeEntries(ctx, consumer, max(count, 1), func(r queuedNotification, _ time.Time) bool {
+		return r.Consumer == consumer
+	})
+}
+
 // takeEntries makes up to count entries for which want holds pending for
 // consumer as of now, oldest first, and returns them. It looks in a read
 // transaction first, so finding nothing (the common case when polling)

@@ -810,3 +810,53 @@ func TestConsume(t *testing.T) {
 		t.Fatalf("new after Consume: %+v", es)
 	}
 }
+
+// TestConsumeTakesBackOwnPendingAtStart: a replica killed after it took a
+// notification and before it handled it handles it as soon as it is back
+// under the same name, not after MinIdle (an hour here), and only once.
+func TestConsumeTakesBackOwnPendingAtStart(t *testing.T) {
+	f := newFixture(t, openBolt, nil)
+	f.submit(t, 101, complaint{})
+	f.submit(t, 102, complaint{})
+	f.submit(t, 103, complaint{})
+	// The first life of "host-a" took tickets 1 and 2, then died.
+	if es, err := f.store.ReadQueue(t.Context(), "host-a", 2, 0); err != nil || len(es) != 2 {
+		t.Fatalf("ReadQueue = %v, %v", es, err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var (
+		mu      sync.Mutex
+		handled []string
+	)
+	done := make(chan error, 1)
+	go func() {
+		done <- f.svc.Consume(ctx, "host-a", intake.ConsumeOptions{MinIdle: time.Hour, Block: 20 * time.Millisecond},
+			func(_ context.Context, n intake.Notification) error {
+				mu.Lock()
+				defer mu.Unlock()
+				handled = append(handled, strconv.FormatInt(n.Ticket, 10))
+				return nil
+			})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		got := strings.Join(handled, ",")
+		mu.Unlock()
+		if got == "1,2,3" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handled %q; want its own pending 1 and 2 at once, then the new 3", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Consume returned %v", err)
+	}
+	if es, _ := f.store.PendingFor(t.Context(), "host-a", 10); len(es) != 0 {
+		t.Fatalf("pending after Consume: %+v", es)
+	}
+}

@@ -120,6 +120,12 @@ type Queue interface {
 	// least minIdle (with any consumer) pending for consumer instead, with
 	// their idle time reset, and returns them.
 	ClaimStale(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]QueueEntry, error)
+	// PendingFor returns up to count entries pending for consumer
+	// (delivered to it and not acknowledged), oldest first, without
+	// changing whose they are. A process that restarts under the same
+	// consumer name takes back at once what it had taken before it died,
+	// instead of waiting for ClaimStale's minIdle.
+	PendingFor(ctx context.Context, consumer string, count int) ([]QueueEntry, error)
 }
 
 // QueueEntry is a queued notification with its id (opaque; the Redis

@@ -132,6 +132,34 @@ func isInvalidID(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "Invalid stream ID")
 }
 
+// PendingFor implements intake.Queue.
+func (s *Store) PendingFor(ctx context.Context, consumer string, count int) ([]intake.QueueEntry, error) {
+	if consumer == "" {
+		return nil, errors.New("redis: pending: no consumer name")
+	}
+	// XREADGROUP from id 0 reads the consumer's own pending entries (its
+	// history) rather than new ones, and never blocks.
+	streams, err := s.client.XReadGroup(ctx, &goredis.XReadGroupArgs{
+		Group: queueGroup, Consumer: consumer, Streams: []string{s.intakeKey("queue"), "0"},
+		Count: int64(max(count, 1)), Block: -1,
+	}).Result()
+	if isNoQueueGroup(err) {
+		// No group yet: nothing was ever read, so nothing is pending.
+		return nil, s.ensureQueueGroup(ctx)
+	}
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redis: pending: %w", err)
+	}
+	var msgs []goredis.XMessage
+	for _, st := range streams {
+		msgs = append(msgs, st.Messages...)
+	}
+	return s.queueEntries(ctx, msgs)
+}
+
 // ClaimStale implements intake.Queue.
 func (s *Store) ClaimStale(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]intake.QueueEntry, error) {
 	if consumer == "" {

@@ -782,6 +782,49 @@ func testIntakeQueue(t *testing.T, open func(t *testing.T) intake.Store) {
 		}
 	})
 
+	t.Run("PendingForTakesBackOwnEntries", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		a := mustEnqueue(t, s, note(1))
+		b := mustEnqueue(t, s, note(2))
+		mustEnqueue(t, s, note(3))
+		if es, err := s.ReadQueue(ctx, "host-a", 2, 0); err != nil || len(es) != 2 {
+			t.Fatalf("ReadQueue(host-a) = %v, %v", es, err)
+		}
+		if es, err := s.ReadQueue(ctx, "host-b", 1, 0); err != nil || len(es) != 1 {
+			t.Fatalf("ReadQueue(host-b) = %v, %v", es, err)
+		}
+		// host-a comes back after a crash: its two entries at once, in
+		// order, without waiting for any idle time; none of host-b's.
+		es, err := s.PendingFor(ctx, "host-a", 10)
+		if err != nil || fmt.Sprint(tickets(es)) != "[1 2]" || es[0].ID != a || es[1].ID != b {
+			t.Fatalf("PendingFor(host-a) = %+v, %v; want tickets 1 and 2", es, err)
+		}
+		if es, err := s.PendingFor(ctx, "host-a", 1); err != nil || fmt.Sprint(tickets(es)) != "[1]" {
+			t.Fatalf("PendingFor(host-a, count 1) = %v, %v; want [1]", tickets(es), err)
+		}
+		if err := s.AckQueue(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if es, err := s.PendingFor(ctx, "host-a", 10); err != nil || fmt.Sprint(tickets(es)) != "[2]" {
+			t.Fatalf("PendingFor after an ack = %v, %v; want [2]", tickets(es), err)
+		}
+		if es, err := s.PendingFor(ctx, "nobody", 10); err != nil || len(es) != 0 {
+			t.Fatalf("PendingFor(nobody) = %v, %v; want none", es, err)
+		}
+		// Still host-b's: not taken over by anyone's PendingFor.
+		if es, err := s.PendingFor(ctx, "host-b", 10); err != nil || fmt.Sprint(tickets(es)) != "[3]" {
+			t.Fatalf("PendingFor(host-b) = %v, %v; want [3]", tickets(es), err)
+		}
+	})
+
+	t.Run("PendingForOnEmptyQueue", func(t *testing.T) {
+		s := open(t)
+		if es, err := s.PendingFor(t.Context(), "host-a", 10); err != nil || len(es) != 0 {
+			t.Fatalf("PendingFor on a queue never used = %v, %v; want none, no error", es, err)
+		}
+	})
+
 	t.Run("ClaimStaleCount", func(t *testing.T) {
 		s := open(t)
 		for i := 1; i <= 5; i++ {

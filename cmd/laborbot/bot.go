@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -232,8 +231,10 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	notifyDone := make(chan struct{})
 	go func() {
 		defer close(notifyDone)
-		host, _ := os.Hostname()
-		if err := conv.RunNotifications(ctx, fmt.Sprintf("%s-%d", host, os.Getpid())); err != nil && ctx.Err() == nil {
+		// Named like the spool's owner (the host name, kept across a
+		// container's restarts), so a replica killed while it held a
+		// notification takes it back as soon as it is up again.
+		if err := conv.RunNotifications(ctx, spoolOwner()); err != nil && ctx.Err() == nil {
 			m.Logger.Error("notifications stopped", "err", err)
 		}
 	}()

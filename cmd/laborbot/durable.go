@@ -6,7 +6,7 @@ import (
 )
 
 // spoolOwner names this process among replicas sharing a store, for the
-// Telegram inbox and outbox: the host name, which a restarted container
+// Telegram inbox and outbox and the notification queue: the host name, which a restarted container
 // keeps, so that it takes back at once what it had taken in before (other
 // replicas wait for bot's takeover time first).
 func spoolOwner() string {
