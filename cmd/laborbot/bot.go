@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/laborbot/laborbot/bolt"
 	"github.com/laborbot/laborbot/bot"
@@ -54,15 +53,18 @@ func openStore(ctx context.Context, cfg Config) (store, string, error) {
 	path := filepath.Join(cfg.DataDir, "laborbot.db")
 	s, err := bolt.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("DATA_DIR: %w", err)
+		return nil, "", dataDirError(cfg.DataDir, err)
 	}
 	return s, "embedded", nil
 }
 
 func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string) error {
-	if len(args) > 0 {
-		fmt.Fprintf(m.Stderr, "laborbot %s takes no arguments\n", cmd)
-		return errUsage
+	what := "run the bot: the web chat (and console) on HTTP_ADDR, Telegram with TELEGRAM_BOT_TOKEN,\n/healthz and /metrics on OPS_ADDR; configured by environment variables (see README.md)"
+	if cmd == "chat" {
+		what = "talk to the bot in this terminal (the same conversation as in Telegram)"
+	}
+	if err := m.parseFlags(m.flagSet(cmd, "", what), args, 0); err != nil {
+		return err
 	}
 	if cmd == "run" && cfg.TelegramToken == "" && cfg.MediatorChatID != 0 {
 		return errors.New("MEDIATOR_CHAT_ID is a Telegram group, but TELEGRAM_BOT_TOKEN is not set: set the token, or leave MEDIATOR_CHAT_ID empty and work in the console")
@@ -148,25 +150,25 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		return err
 	}
 	ch.chat = chat
+	// The model is checked once before serving, so a wrong key or address
+	// is in the log at start and in /healthz, then again now and then.
+	model := newModelState(cfg, m.Logger)
+	if model != nil {
+		model.probe(ctx)
+		go model.follow(ctx)
+	}
+	// /healthz and /metrics are for operators: on OPS_ADDR, not the
+	// public address.
+	checks := healthChecks{store: store.Ping, model: model}
+	if tg != nil {
+		checks.telegram = tg.Ping
+	}
+	ops, err := startOps(cfg.OpsAddr, reg, checks)
+	if err != nil {
+		return err
+	}
+	defer ops.srv.Close()
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-		defer cancel()
-		if err := store.Ping(ctx); err != nil {
-			http.Error(w, "store: unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		if tg == nil {
-			fmt.Fprintln(w, "ok")
-			return
-		}
-		if err := tg.Ping(ctx); err != nil {
-			http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
 	if cfg.WebhookURL != "" && tg != nil {
 		mux.Handle("POST "+webhookPath(cfg.WebhookURL), tg.WebhookHandler())
 	}
@@ -191,8 +193,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if tg != nil {
 		username = tg.Username()
 	}
-	m.Logger.Info("laborbot started", "bot", username, "webchat", chat != nil, "store", kind, "http", ln.Addr().String(),
+	m.Logger.Info("laborbot started", "bot", username, "webchat", chat != nil, "store", kind, "http", ln.Addr().String(), "ops", ops.ln.Addr().String(),
 		"llm", engine.HasModel(), "entries", len(engine.Library().Entries()), "statutes", engine.Library().Statutes().Len())
+	if m.OnOpsReady != nil {
+		m.OnOpsReady(ops.ln.Addr().String())
+	}
 	if m.OnReady != nil {
 		m.OnReady(ln.Addr().String())
 	}
@@ -249,6 +254,8 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	case err = <-runErr:
 	case err = <-srvErr:
 		return fmt.Errorf("HTTP server: %w", err)
+	case err = <-ops.errc:
+		return fmt.Errorf("operators' HTTP server (OPS_ADDR): %w", err)
 	}
 	// Telegram intake has stopped and answers in progress have drained;
 	// now stop serving HTTP.
@@ -256,6 +263,10 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	defer cancel()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		m.Logger.Warn("HTTP shutdown", "err", serr)
+	}
+	// The operators' server last: /healthz answers while the rest stops.
+	if serr := ops.srv.Shutdown(shutdownCtx); serr != nil {
+		m.Logger.Warn("operators' HTTP shutdown", "err", serr)
 	}
 	<-notifyDone
 	<-followDone

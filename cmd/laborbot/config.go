@@ -19,15 +19,15 @@ import (
 // Config is everything laborbot reads from the environment. It is read and
 // validated once, at start, with messages that say which variable is wrong.
 type Config struct {
-	TelegramToken  string  `env:"TELEGRAM_BOT_TOKEN"`
-	TelegramAPIURL string  `env:"TELEGRAM_API_URL"`
-	WebhookURL     string  `env:"WEBHOOK_URL"`
-	WebhookSecret  string  `env:"WEBHOOK_SECRET"`
-	HTTPAddr       string  `env:"HTTP_ADDR" envDefault:":8080"`
+	TelegramToken  string `env:"TELEGRAM_BOT_TOKEN"`
+	TelegramAPIURL string `env:"TELEGRAM_API_URL"`
+	WebhookURL     string `env:"WEBHOOK_URL"`
+	WebhookSecret  string `env:"WEBHOOK_SECRET"`
+	HTTPAddr       string `env:"HTTP_ADDR" envDefault:":8080"`
 	// OpsAddr serves the operators' endpoints, /healthz and /metrics: on
 	// loopback by default, never on the public address.
-	OpsAddr        string  `env:"OPS_ADDR" envDefault:"127.0.0.1:9090"`
-	TelegramRate   float64 `env:"TELEGRAM_MAX_RATE" envDefault:"30"`
+	OpsAddr      string  `env:"OPS_ADDR" envDefault:"127.0.0.1:9090"`
+	TelegramRate float64 `env:"TELEGRAM_MAX_RATE" envDefault:"30"`
 
 	DataDir     string `env:"DATA_DIR" envDefault:"./data"`
 	RedisURL    string `env:"REDIS_URL"`

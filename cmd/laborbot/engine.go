@@ -16,7 +16,7 @@ import (
 // loads its engine through the knowledge-base Admin instead (newKBAdmin),
 // which adds the published entries.
 func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.Engine, error) {
-	statutes, err := loadLaws(cfg)
+	statutes, err := loadLaws(cfg, log)
 	if err != nil {
 		return nil, err
 	}
