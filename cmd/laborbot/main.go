@@ -124,7 +124,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	if cmd == "help" {
-		if len(args) == 0 {
+		if len(args) == 0 || args[0] == "help" || wantsHelp(args[:1]) {
 			fmt.Fprint(m.Stdout, usage)
 			return nil
 		}

@@ -37,9 +37,9 @@ const imageUID = 65532
 // (the store or the Bot API is unreachable: HTTP 503).
 type health struct {
 	Status   string `json:"status"`
-	Store    string `json:"store"`              // ok, unreachable
-	Telegram string `json:"telegram"`           // ok, unreachable, off
-	Model    string `json:"model"`              // ok, degraded, off
+	Store    string `json:"store"`    // ok, unreachable
+	Telegram string `json:"telegram"` // ok, unreachable, off
+	Model    string `json:"model"`    // ok, degraded, off
 	ModelErr string `json:"model_error,omitempty"`
 	Version  string `json:"version"`
 }
