@@ -42,15 +42,22 @@ func TestCheck(t *testing.T) {
 	}
 
 	srv.SetModels(http.StatusUnauthorized)
+	srv.Queue(openaitest.Reply{Status: http.StatusUnauthorized})
 	if _, err := c.Check(ctx); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("refused key: %v", err)
 	}
+	// A key that may chat but not list (OpenAI's restricted keys).
+	srv.SetModels(http.StatusForbidden)
+	if w, err := c.Check(ctx); err != nil || !strings.Contains(w, "403") {
+		t.Errorf("restricted key: %q, %v", w, err)
+	}
+	before := len(srv.Requests())
 
 	srv.SetModels(http.StatusNotFound)
 	if _, err := c.Check(ctx); err != nil {
 		t.Errorf("no model list, the model answers: %v", err)
 	}
-	reqs := srv.Requests()
+	reqs := srv.Requests()[before:]
 	if len(reqs) != 1 || reqs[0].Model != "test-model" {
 		t.Errorf("without a model list the check asks the model once: %+v", reqs)
 	}

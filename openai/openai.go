@@ -233,17 +233,26 @@ func describe(err error) error {
 // Check makes one cheap call to learn whether the server is reachable and
 // takes the key, so a wrong key or address is said at start rather than
 // found out by every answer falling back. It lists the models (free of
-// charge on every server we know); only a server without that list (404,
-// 405) is asked for a one-token answer instead. A configured model missing
-// from a non-empty list is returned as a warning, not an error: proxies may
-// list only some of what they serve.
+// charge on every server we know). A server that answers the list with an
+// HTTP error is asked for a one-token answer instead, which decides: some
+// have no list (404), and a key may be allowed to chat but not to list
+// (OpenAI's restricted keys: 403). A configured model missing from a
+// non-empty list is returned as a warning, not an error: proxies may list
+// only some of what they serve.
 func (c *Client) Check(ctx context.Context) (warning string, err error) {
 	list, err := c.c.ListModels(ctx)
 	if err != nil {
-		if status := httpStatus(err); status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
-			return "", c.checkByCall(ctx)
+		status := httpStatus(err)
+		if status == 0 {
+			return "", describe(err) // not reached, or no HTTP answer
 		}
-		return "", describe(err)
+		if err := c.checkByCall(ctx); err != nil {
+			return "", err
+		}
+		if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+			return "", nil
+		}
+		return fmt.Sprintf("the server refused to list its models (HTTP %d), but the model answers", status), nil
 	}
 	if len(list.Models) == 0 {
 		return "", nil

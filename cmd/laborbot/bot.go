@@ -79,7 +79,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	defer store.Close()
 	// The engine is loaded once, by the knowledge-base Admin below: the
 	// built-in entries with the published ones over them.
-	engine := newEngine(cfg, m.Logger)
+	// The model's state, checked before serving (below); while the check
+	// fails the engine answers retrieval-only at once rather than each
+	// answer waiting LLM_TIMEOUT for a server known to be down.
+	model := newModelState(cfg, m.Logger)
+	engine := newGatedEngine(cfg, m.Logger, model)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)
@@ -152,8 +156,7 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	ch.chat = chat
 	// The model is checked once before serving, so a wrong key or address
 	// is in the log at start and in /healthz, then again now and then.
-	model := newModelState(cfg, m.Logger)
-	if model != nil {
+	if model != nil && cmd == "run" {
 		model.probe(ctx)
 		go model.follow(ctx)
 	}

@@ -259,3 +259,25 @@ func versionText() string {
 	}
 	return fmt.Sprintf("laborbot %s\ngo %s\nrevision %s\n", version, goVersion, rev)
 }
+
+// gatedModel fails at once while the model check fails: the engine then
+// answers retrieval-only straight away. The checks (every minute while
+// failing) open it again.
+type gatedModel struct {
+	knowledge.ToolChatModel
+	state *modelState
+}
+
+func (g gatedModel) Stream(ctx context.Context, messages []knowledge.ChatMessage, onDelta func(string)) error {
+	if err := g.state.err(); err != nil {
+		return fmt.Errorf("skipped while the model check fails: %w", err)
+	}
+	return g.ToolChatModel.Stream(ctx, messages, onDelta)
+}
+
+func (g gatedModel) StreamWithTools(ctx context.Context, messages []knowledge.ChatMessage, rounds []knowledge.ToolRound, tools []knowledge.Tool, onDelta func(string)) ([]knowledge.ToolCall, error) {
+	if err := g.state.err(); err != nil {
+		return nil, fmt.Errorf("skipped while the model check fails: %w", err)
+	}
+	return g.ToolChatModel.StreamWithTools(ctx, messages, rounds, tools, onDelta)
+}

@@ -30,7 +30,8 @@ func healthOf(t *testing.T, r *running) (int, health) {
 
 // TestE2EModelDegraded: a model server that refuses the key is found out
 // at start: a warning in the log, /healthz "degraded" with 200 (the bot
-// works, retrieval-only), and answers still come, from the knowledge base.
+// works, retrieval-only), and answers come from the knowledge base without
+// asking the model.
 // `laborbot healthcheck` passes on a degraded bot.
 func TestE2EModelDegraded(t *testing.T) {
 	llm := openaitest.NewServer()
@@ -46,9 +47,15 @@ func TestE2EModelDegraded(t *testing.T) {
 	if !strings.Contains(r.logs.String(), "the language model is unreachable") || strings.Contains(r.logs.String(), `"wrong"`) {
 		t.Errorf("no warning at start (or the key logged):\n%s", r.logs.String())
 	}
+	// The answer is retrieval-only at once: the model known to fail is not
+	// asked (and waited for) again.
+	asked := len(llm.Requests())
 	const chat = 611
 	r.tg.PushUpdate(telegramtest.TextMessage(chat, chat, "老板拖欠我三个月工资怎么办"))
 	r.tg.WaitForText(t, chat, "《劳动合同法》第30条", wait)
+	if n := len(llm.Requests()); n != asked {
+		t.Errorf("the failing model was asked %d more times", n-asked)
+	}
 
 	out, errOut, err := runCLI(t, map[string]string{"OPS_ADDR": r.opsAddr}, "healthcheck")
 	if err != nil || !strings.HasPrefix(out, "degraded: model degraded") {
