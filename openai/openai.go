@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	goopenai "github.com/sashabaranov/go-openai"
 
@@ -227,4 +228,81 @@ func describe(err error) error {
 		return fmt.Errorf("model server: HTTP %d", reqErr.HTTPStatusCode)
 	}
 	return fmt.Errorf("model server: %w", err)
+}
+
+// Check makes one cheap call to learn whether the server is reachable and
+// takes the key, so a wrong key or address is said at start rather than
+// found out by every answer falling back. It lists the models (free of
+// charge on every server we know). A server that answers the list with an
+// HTTP error is asked for a one-token answer instead, which decides: some
+// have no list (404), and a key may be allowed to chat but not to list
+// (OpenAI's restricted keys: 403). A configured model missing from a
+// non-empty list is returned as a warning, not an error: proxies may list
+// only some of what they serve.
+func (c *Client) Check(ctx context.Context) (warning string, err error) {
+	list, err := c.c.ListModels(ctx)
+	if err != nil {
+		status := httpStatus(err)
+		if status == 0 {
+			return "", describe(err) // not reached, or no HTTP answer
+		}
+		if err := c.checkByCall(ctx); err != nil {
+			return "", err
+		}
+		if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+			return "", nil
+		}
+		return fmt.Sprintf("the server refused to list its models (HTTP %d), but the model answers", status), nil
+	}
+	if len(list.Models) == 0 {
+		return "", nil
+	}
+	var missing []string
+	for _, want := range []string{c.cfg.Model, c.cfg.EmbeddingModel} {
+		if want != "" && !listed(list.Models, want) {
+			missing = append(missing, want)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Sprintf("the server does not list %s among its %d models", strings.Join(missing, " and "), len(list.Models)), nil
+	}
+	return "", nil
+}
+
+// checkByCall asks the chat model (or else the embeddings model) for as
+// little as it can give.
+func (c *Client) checkByCall(ctx context.Context) error {
+	if c.cfg.Model == "" {
+		_, err := c.Embed(ctx, []string{"ping"})
+		return err
+	}
+	_, err := c.c.CreateChatCompletion(ctx, goopenai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: 1,
+		Messages: []goopenai.ChatCompletionMessage{{Role: goopenai.ChatMessageRoleUser, Content: "ping"}}})
+	if err != nil {
+		return describe(err)
+	}
+	return nil
+}
+
+// listed reports whether model is in the list; Ollama lists "qwen2.5" as
+// "qwen2.5:latest".
+func listed(models []goopenai.Model, model string) bool {
+	for _, m := range models {
+		if m.ID == model || m.ID == model+":latest" {
+			return true
+		}
+	}
+	return false
+}
+
+func httpStatus(err error) int {
+	var apiErr *goopenai.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.HTTPStatusCode
+	}
+	var reqErr *goopenai.RequestError
+	if errors.As(err, &reqErr) {
+		return reqErr.HTTPStatusCode
+	}
+	return 0
 }

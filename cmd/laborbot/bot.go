@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/laborbot/laborbot/bolt"
 	"github.com/laborbot/laborbot/bot"
@@ -54,33 +52,28 @@ func openStore(ctx context.Context, cfg Config) (store, string, error) {
 	path := filepath.Join(cfg.DataDir, "laborbot.db")
 	s, err := bolt.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("DATA_DIR: %w", err)
+		return nil, "", dataDirError(cfg.DataDir, err)
 	}
 	return s, "embedded", nil
 }
 
 func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string) error {
+	what := "run the bot: the web chat (and console) on HTTP_ADDR, Telegram with TELEGRAM_BOT_TOKEN,\n/healthz and /metrics on OPS_ADDR; configured by environment variables (see README.md)"
+	if cmd == "chat" {
+		what = "talk to the bot in this terminal (the same conversation as in Telegram)"
+	}
+	fs := m.flagSet(cmd, "", what)
 	// The terminal chat starts in Chinese unless told otherwise; it does
 	// not follow $LANG (a server's en_US.UTF-8 says nothing of the user).
 	chatLang := "zh"
 	if cmd == "chat" {
-		fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-		fs.SetOutput(m.Stderr)
 		fs.StringVar(&chatLang, "lang", "zh", "the chat's language: zh or en")
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil // the usage was printed: asking for it is no error
-			}
-			return errUsage
-		}
-		if chatLang != "zh" && chatLang != "en" {
-			fmt.Fprintf(m.Stderr, "laborbot chat: --lang must be zh or en, not %q\n", chatLang)
-			return errUsage
-		}
-		args = fs.Args()
 	}
-	if len(args) > 0 {
-		fmt.Fprintf(m.Stderr, "laborbot %s takes no arguments\n", cmd)
+	if err := m.parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if chatLang != "zh" && chatLang != "en" {
+		fmt.Fprintf(m.Stderr, "laborbot chat: --lang must be zh or en, not %q\n", chatLang)
 		return errUsage
 	}
 	if cmd == "run" && cfg.TelegramToken == "" && cfg.MediatorChatID != 0 {
@@ -96,7 +89,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	defer store.Close()
 	// The engine is loaded once, by the knowledge-base Admin below: the
 	// built-in entries with the published ones over them.
-	engine := newEngine(cfg, m.Logger)
+	// The model's state, checked before serving (below); while the check
+	// fails the engine answers retrieval-only at once rather than each
+	// answer waiting LLM_TIMEOUT for a server known to be down.
+	model := newModelState(cfg, m.Logger)
+	engine := newGatedEngine(cfg, m.Logger, model)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
 	metrics := bot.NewMetrics(reg)
@@ -177,25 +174,24 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 		return err
 	}
 	ch.chat = chat
+	// The model is checked once before serving, so a wrong key or address
+	// is in the log at start and in /healthz, then again now and then.
+	if model != nil && cmd == "run" {
+		model.probe(ctx)
+		go model.follow(ctx)
+	}
+	// /healthz and /metrics are for operators: on OPS_ADDR, not the
+	// public address.
+	checks := healthChecks{store: store.Ping, model: model}
+	if tg != nil {
+		checks.telegram = tg.Ping
+	}
+	ops, err := startOps(cfg.OpsAddr, reg, checks)
+	if err != nil {
+		return err
+	}
+	defer ops.srv.Close()
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-		defer cancel()
-		if err := store.Ping(ctx); err != nil {
-			http.Error(w, "store: unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		if tg == nil {
-			fmt.Fprintln(w, "ok")
-			return
-		}
-		if err := tg.Ping(ctx); err != nil {
-			http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
 	if cfg.WebhookURL != "" && tg != nil {
 		mux.Handle("POST "+webhookPath(cfg.WebhookURL), tg.WebhookHandler())
 	}
@@ -220,8 +216,11 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	if tg != nil {
 		username = tg.Username()
 	}
-	m.Logger.Info("laborbot started", "bot", username, "webchat", chat != nil, "store", kind, "http", ln.Addr().String(),
+	m.Logger.Info("laborbot started", "bot", username, "webchat", chat != nil, "store", kind, "http", ln.Addr().String(), "ops", ops.ln.Addr().String(),
 		"llm", engine.HasModel(), "entries", len(engine.Library().Entries()), "statutes", engine.Library().Statutes().Len())
+	if m.OnOpsReady != nil {
+		m.OnOpsReady(ops.ln.Addr().String())
+	}
 	if m.OnReady != nil {
 		m.OnReady(ln.Addr().String())
 	}
@@ -280,6 +279,8 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	case err = <-runErr:
 	case err = <-srvErr:
 		return fmt.Errorf("HTTP server: %w", err)
+	case err = <-ops.errc:
+		return fmt.Errorf("operators' HTTP server (OPS_ADDR): %w", err)
 	}
 	// Telegram intake has stopped and answers in progress have drained;
 	// now stop serving HTTP.
@@ -287,6 +288,10 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 	defer cancel()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		m.Logger.Warn("HTTP shutdown", "err", serr)
+	}
+	// The operators' server last: /healthz answers while the rest stops.
+	if serr := ops.srv.Shutdown(shutdownCtx); serr != nil {
+		m.Logger.Warn("operators' HTTP shutdown", "err", serr)
 	}
 	<-notifyDone
 	<-followDone

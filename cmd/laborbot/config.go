@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,12 +19,15 @@ import (
 // Config is everything laborbot reads from the environment. It is read and
 // validated once, at start, with messages that say which variable is wrong.
 type Config struct {
-	TelegramToken  string  `env:"TELEGRAM_BOT_TOKEN"`
-	TelegramAPIURL string  `env:"TELEGRAM_API_URL"`
-	WebhookURL     string  `env:"WEBHOOK_URL"`
-	WebhookSecret  string  `env:"WEBHOOK_SECRET"`
-	HTTPAddr       string  `env:"HTTP_ADDR" envDefault:":8080"`
-	TelegramRate   float64 `env:"TELEGRAM_MAX_RATE" envDefault:"30"`
+	TelegramToken  string `env:"TELEGRAM_BOT_TOKEN"`
+	TelegramAPIURL string `env:"TELEGRAM_API_URL"`
+	WebhookURL     string `env:"WEBHOOK_URL"`
+	WebhookSecret  string `env:"WEBHOOK_SECRET"`
+	HTTPAddr       string `env:"HTTP_ADDR" envDefault:":8080"`
+	// OpsAddr serves the operators' endpoints, /healthz and /metrics: on
+	// loopback by default, never on the public address.
+	OpsAddr      string  `env:"OPS_ADDR" envDefault:"127.0.0.1:9090"`
+	TelegramRate float64 `env:"TELEGRAM_MAX_RATE" envDefault:"30"`
 
 	DataDir     string `env:"DATA_DIR" envDefault:"./data"`
 	RedisURL    string `env:"REDIS_URL"`
@@ -78,9 +84,10 @@ type Config struct {
 // LoadConfig reads the configuration from environ (os.Environ() in
 // production, a map in tests).
 func LoadConfig(environ map[string]string) (Config, error) {
+	environ = tidyEnviron(environ)
 	cfg, err := env.ParseAsWithOptions[Config](env.Options{Environment: environ})
 	if err != nil {
-		return cfg, fmt.Errorf("configuration: %w", err)
+		return cfg, fmt.Errorf("configuration: %w", describeEnvError(err, environ))
 	}
 	if err := cfg.validate(); err != nil {
 		return cfg, err
@@ -97,7 +104,12 @@ func (c Config) validate() error {
 		}
 	}
 	if c.TelegramRate <= 0 || c.TelegramRate > 1000 {
-		errs = append(errs, fmt.Errorf("TELEGRAM_MAX_RATE %v must be between 0 and 1000 messages a second", c.TelegramRate))
+		errs = append(errs, fmt.Errorf("TELEGRAM_MAX_RATE=%v must be more than 0 and at most 1000 (messages a second; Telegram allows about 30)", c.TelegramRate))
+	}
+	if err := checkAddr(c.OpsAddr); err != nil {
+		errs = append(errs, fmt.Errorf("OPS_ADDR %q %v, like 127.0.0.1:9090", c.OpsAddr, err))
+	} else if c.OpsAddr == c.HTTPAddr && !strings.HasSuffix(c.OpsAddr, ":0") {
+		errs = append(errs, fmt.Errorf("OPS_ADDR %q must differ from HTTP_ADDR: /metrics and /healthz are for operators, not the public", c.OpsAddr))
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
@@ -121,11 +133,17 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("OPENAI_BASE_URL %q is not a URL like https://api.openai.com/v1", c.OpenAIBaseURL))
 		}
 	}
+	// Without a base URL the server is OpenAI's, which answers nothing
+	// without a key: refuse rather than fall back on every answer. With a
+	// base URL no key is fine (Ollama, vLLM need none).
+	if (c.OpenAIModel != "" || c.OpenAIEmbeddingModel != "") && c.OpenAIAPIKey == "" && c.OpenAIBaseURL == "" {
+		errs = append(errs, errors.New("OPENAI_MODEL is set but OPENAI_API_KEY is not: OpenAI's API needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL for a server that needs none (e.g. Ollama at http://localhost:11434/v1)"))
+	}
 	if (c.OpenAIAPIKey != "" || c.OpenAIBaseURL != "") && c.OpenAIModel == "" && c.OpenAIEmbeddingModel == "" {
 		errs = append(errs, errors.New("OPENAI_MODEL is required when OPENAI_API_KEY or OPENAI_BASE_URL is set (e.g. gpt-4o-mini, deepseek-chat, qwen-plus)"))
 	}
 	if c.LLMTimeout <= 0 || c.LLMTimeout > 5*time.Minute {
-		errs = append(errs, fmt.Errorf("LLM_TIMEOUT %s must be between 0 and 5m", c.LLMTimeout))
+		errs = append(errs, fmt.Errorf("LLM_TIMEOUT=%s must be more than 0 and at most 5m (e.g. 20s)", c.LLMTimeout))
 	}
 	if c.DataKey != "" && len(c.DataKey) < 16 {
 		errs = append(errs, errors.New("DATA_KEY must be at least 16 characters"))
@@ -136,10 +154,10 @@ func (c Config) validate() error {
 		}
 	}
 	if c.ConsoleIdle < time.Minute || c.ConsoleIdle > 30*24*time.Hour {
-		errs = append(errs, fmt.Errorf("CONSOLE_IDLE %s must be between 1m and 720h", c.ConsoleIdle))
+		errs = append(errs, fmt.Errorf("CONSOLE_IDLE=%s must be at least 1m and at most 720h (e.g. 2h)", c.ConsoleIdle))
 	}
 	if c.EscalateAfter < time.Hour || c.EscalateAfter > 30*24*time.Hour {
-		errs = append(errs, fmt.Errorf("ESCALATE_AFTER %s must be between 1h and 720h (e.g. 24h, 48h)", c.EscalateAfter))
+		errs = append(errs, fmt.Errorf("ESCALATE_AFTER=%s must be at least 1h and at most 720h (e.g. 24h, 48h)", c.EscalateAfter))
 	}
 	errs = append(errs, c.validateWeb()...)
 	if _, err := parseLevel(c.LogLevel); err != nil {
@@ -169,4 +187,123 @@ func parseLevel(s string) (slog.Level, error) {
 		return l, fmt.Errorf("LOG_LEVEL %q must be debug, info, warn or error", s)
 	}
 	return l, nil
+}
+
+// configKeys maps the Go name of each Config field to its variable, so a
+// value that does not parse is reported by the name the user wrote.
+func configKeys() map[string]reflect.StructField {
+	t := reflect.TypeOf(Config{})
+	out := make(map[string]reflect.StructField, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if key, _, _ := strings.Cut(f.Tag.Get("env"), ","); key != "" {
+			out[f.Name] = f
+		}
+	}
+	return out
+}
+
+func envKey(f reflect.StructField) string {
+	key, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+	return key
+}
+
+// tidyEnviron forgives what editors and .env files add: spaces around a
+// value (a trailing \r from Windows too), and in lists spaces around items
+// and empty items ("1, 2," is 1 and 2). It returns a copy.
+func tidyEnviron(environ map[string]string) map[string]string {
+	out := make(map[string]string, len(environ))
+	for k, v := range environ {
+		out[k] = v
+	}
+	for _, f := range configKeys() {
+		key := envKey(f)
+		v, ok := out[key]
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if f.Type.Kind() == reflect.Slice {
+			sep := f.Tag.Get("envSeparator")
+			if sep == "" {
+				sep = ","
+			}
+			var items []string
+			for _, item := range strings.Split(v, sep) {
+				if item = strings.TrimSpace(item); item != "" {
+					items = append(items, item)
+				}
+			}
+			v = strings.Join(items, sep)
+		}
+		out[key] = v
+	}
+	return out
+}
+
+// describeEnvError rewrites the env library's errors, which name Go
+// fields ("TelegramRate"), into messages naming the variable, its value
+// and what it should look like.
+func describeEnvError(err error, environ map[string]string) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	keys := configKeys()
+	var out []error
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if !errors.As(e, &pe) {
+			out = append(out, e)
+			continue
+		}
+		f, ok := keys[pe.Name]
+		if !ok {
+			out = append(out, e)
+			continue
+		}
+		key := envKey(f)
+		out = append(out, fmt.Errorf("%s=%q %s", key, environ[key], parseHint(f.Type, environ[key], pe.Err)))
+	}
+	return errors.Join(out...)
+}
+
+// parseHint says what a value of type t looks like.
+func parseHint(t reflect.Type, value string, err error) string {
+	var numErr *strconv.NumError
+	tooBig := errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange)
+	switch {
+	case t == reflect.TypeOf(time.Duration(0)):
+		if _, ferr := strconv.ParseFloat(value, 64); ferr == nil {
+			return fmt.Sprintf("is not a duration: use a unit, e.g. %ss (s, m or h)", value)
+		}
+		return "is not a duration: use a number with a unit, e.g. 20s, 5m or 2h"
+	case t.Kind() == reflect.Bool:
+		return "must be true or false"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "is not a number (e.g. 30 or 2.5)"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 && tooBig:
+		return "is too large a number"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return "is not a whole number (e.g. 12345, or -1001234567890 for a group)"
+	case t.Kind() == reflect.Slice:
+		item := ""
+		if numErr != nil {
+			item = fmt.Sprintf("%q ", numErr.Num)
+		}
+		return fmt.Sprintf("has %sthat is not a whole number: give numbers separated by commas, e.g. 12345,67890", item)
+	}
+	return fmt.Sprintf("is not valid: %v", err)
+}
+
+// checkAddr checks a listening address: host:port with a numeric port.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("must be host:port")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("must end with a port number")
+	}
+	return nil
 }

@@ -15,10 +15,11 @@ import (
 // socket), or, when the bot is stopped, this command, and the link then
 // waits for the bot to start.
 func (m *Main) runConsoleLink(ctx context.Context, cfg Config, args []string) error {
-	if len(args) != 1 {
-		fmt.Fprintln(m.Stderr, "usage: laborbot console-link USER_ID   (a mediator's or admin's user id)")
-		return errUsage
+	fs := m.flagSet("console-link", "USER_ID", "print a one-time sign-in link to the web console for a mediator or admin (USER_ID: their user id)")
+	if err := m.parseFlags(fs, args, 1); err != nil {
+		return err
 	}
+	args = fs.Args()
 	userID, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || userID <= 0 {
 		return fmt.Errorf("console-link: %q is not a user id", args[0])

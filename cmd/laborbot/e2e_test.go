@@ -23,6 +23,7 @@ const testToken = "123456:TEST-token-never-logged"
 type running struct {
 	tg       *telegramtest.Server
 	httpAddr string
+	opsAddr  string // /healthz and /metrics
 	logs     *syncBuffer
 	stop     func() // cancels and waits for Run to return
 }
@@ -42,6 +43,7 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string, opts
 		"TELEGRAM_BOT_TOKEN": testToken,
 		"TELEGRAM_API_URL":   tg.URL(),
 		"HTTP_ADDR":          "127.0.0.1:0",
+		"OPS_ADDR":           "127.0.0.1:0",
 		"DATA_DIR":           dataDir,
 		"LOG_LEVEL":          "info",
 	}
@@ -50,8 +52,10 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string, opts
 	}
 	logs := &syncBuffer{}
 	ready := make(chan string, 1)
+	opsAddr := ""
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Environ: full,
-		OnReady: func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second, ChatRate: chatRate(env),
+		OnOpsReady: func(addr string) { opsAddr = addr },
+		OnReady:    func(addr string) { ready <- addr }, PollTimeout: 3 * time.Second, ChatRate: chatRate(env),
 		WebChatLimits: webChatLimits(env)}
 	for _, o := range opts {
 		o(m)
@@ -62,6 +66,7 @@ func startBot(t testing.TB, tg *telegramtest.Server, env map[string]string, opts
 	r := &running{tg: tg, logs: logs}
 	select {
 	case r.httpAddr = <-ready:
+		r.opsAddr = opsAddr // written before ready was sent
 	case err := <-done:
 		cancel()
 		t.Fatalf("bot did not start: %v\n%s", err, logs.String())
@@ -102,15 +107,27 @@ func chatRate(env map[string]string) float64 {
 	return 0
 }
 
+// get fetches path from the bot: the operators' endpoints (/healthz,
+// /metrics) from OPS_ADDR, where alone they are served, the rest from
+// HTTP_ADDR.
 func (r *running) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get("http://" + r.httpAddr + path)
+	addr := r.httpAddr
+	if isOpsPath(path) {
+		addr = r.opsAddr
+	}
+	resp, err := http.Get("http://" + addr + path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+func isOpsPath(path string) bool {
+	p, _, _ := strings.Cut(path, "?")
+	return p == "/healthz" || p == "/metrics"
 }
 
 const wait = 20 * time.Second

@@ -16,7 +16,7 @@ import (
 // loads its engine through the knowledge-base Admin instead (newKBAdmin),
 // which adds the published entries.
 func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.Engine, error) {
-	statutes, err := loadLaws(cfg)
+	statutes, err := loadLaws(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -38,12 +38,21 @@ func buildEngine(ctx context.Context, cfg Config, log *slog.Logger) (*knowledge.
 // newEngine makes the engine, with a model (and the calculators as its
 // tools) and embeddings when configured. It answers nothing until loaded.
 func newEngine(cfg Config, log *slog.Logger) *knowledge.Engine {
+	return newGatedEngine(cfg, log, nil)
+}
+
+// newGatedEngine is newEngine whose chat model is skipped while state (the
+// bot's model check; nil: never) says the server fails.
+func newGatedEngine(cfg Config, log *slog.Logger, state *modelState) *knowledge.Engine {
 	opts := knowledge.Options{Index: bleve.Build, LLMTimeout: cfg.LLMTimeout, Logger: log, Decision: cfg.decision}
 	if cfg.OpenAIModel != "" || cfg.OpenAIEmbeddingModel != "" {
 		client := openai.New(openai.Config{APIKey: cfg.OpenAIAPIKey, BaseURL: cfg.OpenAIBaseURL,
 			Model: cfg.OpenAIModel, EmbeddingModel: cfg.OpenAIEmbeddingModel})
 		if cfg.OpenAIModel != "" {
 			opts.Model = client
+			if state != nil {
+				opts.Model = gatedModel{client, state}
+			}
 			// The model can run the calculators when a question needs a figure.
 			opts.Tools = calctool.Tools(chinaToday)
 		}

@@ -25,6 +25,10 @@ func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
 	asJSON := fset.Bool("json", false, "print the reports as JSON")
 	misses := fset.Bool("misses", false, "list the questions a worker would have been let down by")
 	calibrate := fset.String("calibrate", "", "fit the relevance decision on the first file's calibration split and write it to this file (use it with DECISION_FILE)")
+	fset.Usage = func() {
+		fmt.Fprintln(fset.Output(), "usage: laborbot eval [--file A.jsonl,B.jsonl] [--entries-only] [--misses] [--json] [--calibrate OUT.json]\n\nmeasure answers (useful first answer, refusals, hit@3, MRR) on evaluation sets\n\nflags:")
+		fset.PrintDefaults()
+	}
 	if err := fset.Parse(args); err != nil {
 		return errUsage
 	}

@@ -166,7 +166,7 @@ func TestFaultKill9DuringInterview(t *testing.T) {
 		t.Run(store, func(t *testing.T) {
 			t.Parallel()
 			// LAWS_DIR off: the statutes would triple every start-up.
-			env := map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "LAWS_DIR": "",
+			env := map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "HTTP_ADDR": "127.0.0.1:0", "OPS_ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "LAWS_DIR": "",
 				"MEDIATOR_CHAT_ID": "-100500", "DATA_KEY": "fault-test-data-key-0123456789"}
 			var openStore func() (intake.Store, func())
 			if store == "redis" {

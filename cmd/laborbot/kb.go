@@ -66,7 +66,13 @@ func (m *Main) kbArg(name string, args []string, strict *bool) (string, error) {
 	if strict != nil {
 		fs.BoolVar(strict, "strict", false, "treat warnings as problems")
 	}
-	fs.Usage = func() { fmt.Fprint(m.Stderr, kbUsage) }
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), kbUsage)
+		if strict != nil {
+			fmt.Fprintln(fs.Output(), "\nflags:")
+			fs.PrintDefaults()
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return "", errUsage
 	}
@@ -83,7 +89,7 @@ func (m *Main) kbValidate(cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	laws, err := loadLaws(cfg)
+	laws, err := loadLaws(cfg, m.Logger)
 	if err != nil {
 		return err
 	}
@@ -179,7 +185,7 @@ func newKBAdmin(ctx context.Context, cfg Config, store knowledge.Store, eng *kno
 		laws = eng.Library().Statutes()
 	} else {
 		var err error
-		if laws, err = loadLaws(cfg); err != nil {
+		if laws, err = loadLaws(cfg, log); err != nil {
 			return nil, err
 		}
 	}
@@ -194,18 +200,6 @@ func newKBAdmin(ctx context.Context, cfg Config, store knowledge.Store, eng *kno
 		return nil, fmt.Errorf("load the knowledge base: %w", err)
 	}
 	return admin, nil
-}
-
-// loadLaws reads the statutes of LAWS_DIR (nil when it is not set).
-func loadLaws(cfg Config) (*knowledge.Statutes, error) {
-	if cfg.LawsDir == "" {
-		return nil, nil
-	}
-	list, err := knowledge.LoadStatutesDir(cfg.LawsDir)
-	if err != nil {
-		return nil, fmt.Errorf("LAWS_DIR: %w", err)
-	}
-	return knowledge.NewStatutes(list...), nil
 }
 
 // readEntryFiles reads a directory of entry files, a .zip of them or one

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,10 +42,10 @@ const usage = `laborbot: legal help for workers and a way to their trade union.
 
 Usage:
   laborbot [run]                      run the bot: the web chat on HTTP_ADDR, and Telegram with TELEGRAM_BOT_TOKEN
-  laborbot chat                       talk to the bot in this terminal
+  laborbot chat [--lang zh|en]        talk to the bot in this terminal (Chinese unless --lang en)
   laborbot ask [--json] [-k N] [--lang zh|en] QUESTION
                                       answer one question ("-" reads one per line from stdin, JSON out)
-  laborbot eval [--file A.jsonl,B.jsonl] [--misses] [--json] [--calibrate OUT.json]
+  laborbot eval [--file A.jsonl,B.jsonl] [--entries-only] [--misses] [--json] [--calibrate OUT.json]
                                       measure answers (useful first answer, refusals, hit@3, MRR) on
                                       evaluation sets (default eval/questions.jsonl and ../shared/eval/dev.jsonl);
                                       --calibrate fits the relevance decision (use it with DECISION_FILE)
@@ -60,7 +61,11 @@ Usage:
                                       a poster (PNG and A4 PDF) with the QR code of the web chat's link for TAG
   laborbot console-link USER_ID       a one-time sign-in link to the web console (for use without Telegram)
   laborbot webpush-keys               a new key pair for the web chat's push notifications
-  laborbot help                       this text
+  laborbot healthcheck [--addr HOST:PORT] [--timeout D]
+                                      ask the running bot's /healthz on OPS_ADDR: exit 0 when ok or
+                                      degraded, 1 when down (the container's HEALTHCHECK)
+  laborbot version                    the version, Go version and source revision (also --version)
+  laborbot help [COMMAND]             this text, or a command's (also COMMAND --help)
 
 Configuration is read from environment variables; see README.md.
 `
@@ -78,6 +83,10 @@ type Main struct {
 	// OnReady, when set, is called once the bot is up, with the address
 	// the HTTP server listens on (tests use HTTP_ADDR=127.0.0.1:0).
 	OnReady func(httpAddr string)
+	// OnOpsReady, when set, is called just before OnReady with the address
+	// of the operators' server (/healthz, /metrics; tests use
+	// OPS_ADDR=127.0.0.1:0).
+	OnOpsReady func(opsAddr string)
 	// PollTimeout overrides Telegram's long-polling timeout (tests).
 	PollTimeout time.Duration
 	// ChatRate overrides the per-chat message rate (tests that walk through
@@ -98,21 +107,100 @@ type Main struct {
 	WebChatLimits func(*webchat.Options)
 }
 
+// errUnknown is an unknown command (the usage was printed).
+var errUnknown = fmt.Errorf("unknown command: %w", errUsage)
+
 // Run reads the configuration and runs the subcommand in args.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	cmd := "run"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && cmd == "run" {
+		// A flag before any command is the program's own.
+		switch args[0] {
+		case "-h", "-help", "--help":
+			fmt.Fprint(m.Stdout, usage)
+			return nil
+		case "-version", "--version":
+			return m.runVersion(args[1:])
+		}
+		fmt.Fprintf(m.Stderr, "laborbot: unknown flag %s\n\n%s", args[0], usage)
+		return errUsage
 	}
-	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		fmt.Fprint(m.Stdout, usage)
-		return nil
+	if cmd == "help" {
+		if len(args) == 0 || args[0] == "help" || wantsHelp(args[:1]) {
+			fmt.Fprint(m.Stdout, usage)
+			return nil
+		}
+		return m.help(ctx, args[0], args[1:])
 	}
-	if cmd == "calc" {
+	if wantsHelp(args) {
+		return m.help(ctx, cmd, args)
+	}
+	return m.run(ctx, cmd, args, false)
+}
+
+// wantsHelp reports whether args ask for help (before any "--").
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// help prints cmd's usage on stdout, from its own flag set, and returns
+// nil: `laborbot COMMAND --help` and `laborbot help COMMAND`. Only the
+// words naming a kb or calc subcommand are kept from args, so help never
+// runs anything.
+func (m *Main) help(ctx context.Context, cmd string, args []string) error {
+	hargs := []string{"-h"}
+	if cmd == "kb" || cmd == "calc" {
+		var words []string
+		for _, a := range args {
+			if strings.HasPrefix(a, "-") {
+				break
+			}
+			words = append(words, a)
+		}
+		hargs = append(words, hargs...)
+	}
+	// The usage goes to stdout, as asked for; an unknown command's
+	// complaint to stderr.
+	var out bytes.Buffer
+	hm := *m
+	hm.Stdout, hm.Stderr = &out, &out
+	err := hm.run(ctx, cmd, hargs, true)
+	if errors.Is(err, errUnknown) || err != nil && !errors.Is(err, errUsage) {
+		m.Stderr.Write(out.Bytes())
+		return err
+	}
+	_, err = m.Stdout.Write(out.Bytes())
+	return err
+}
+
+// run runs cmd. For help (args is then -h) a configuration that does not
+// load is replaced by the defaults, so help works whatever the
+// environment holds.
+func (m *Main) run(ctx context.Context, cmd string, args []string, forHelp bool) error {
+	switch cmd {
+	case "calc":
 		// The calculators need no configuration at all.
 		return runCalc(ctx, args, m.Stdout, m.Stderr)
+	case "version":
+		return m.runVersion(args)
+	case "healthcheck":
+		// Only OPS_ADDR: the check must not depend on the rest.
+		return m.runHealthcheck(ctx, args)
 	}
 	cfg, err := LoadConfig(m.Environ)
+	if err != nil && forHelp {
+		cfg, err = LoadConfig(nil)
+	}
 	if err != nil {
 		return err
 	}
@@ -143,7 +231,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runWebPushKeys(args)
 	}
 	fmt.Fprintf(m.Stderr, "laborbot: unknown command %q\n\n%s", cmd, usage)
-	return errUsage
+	return errUnknown
 }
 
 func environMap(environ []string) map[string]string {

@@ -23,6 +23,14 @@ func (m *Main) runPoster(_ context.Context, cfg Config, args []string) error {
 	union := fs.String("union", cfg.UnionName, "the union's name (default $UNION_NAME)")
 	base := fs.String("url", cfg.publicURL(), "the site's public base URL (default $PUBLIC_URL)")
 	out := fs.String("out", ".", "directory to write poster-TAG.png and poster-TAG.pdf into")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `usage: laborbot poster --source TAG --title "…" [--union "…"] [--url URL] [--out DIR]
+
+a poster (PNG and A4 PDF) with the QR code of the web chat's link for TAG
+
+flags:`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -64,9 +72,8 @@ func (m *Main) runPoster(_ context.Context, cfg Config, args []string) error {
 // runWebPushKeys prints a new VAPID key pair for Web Push, as the
 // environment lines to add.
 func (m *Main) runWebPushKeys(args []string) error {
-	if len(args) > 0 {
-		fmt.Fprintln(m.Stderr, "laborbot webpush-keys takes no arguments")
-		return errUsage
+	if err := m.parseFlags(m.flagSet("webpush-keys", "", "print a new VAPID key pair for the web chat's push notifications, as environment lines"), args, 0); err != nil {
+		return err
 	}
 	priv, pub, err := webpush.GenerateVAPIDKeys()
 	if err != nil {

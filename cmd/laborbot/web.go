@@ -19,8 +19,8 @@ type webSites struct {
 
 // mountWeb adds the web pages to the public server's mux: the shared
 // static files at /static/ and each site at its prefix, every response
-// with the security headers. /healthz, /metrics and the webhook stay as
-// runBot mounts them.
+// with the security headers. The webhook stays as runBot mounts it;
+// /healthz and /metrics are on the operators' address (OPS_ADDR) only.
 func mountWeb(mux *http.ServeMux, sites webSites) error {
 	assets, err := web.NewAssets()
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // The public server serves the shared static files, with the security
-// headers, beside /healthz.
+// headers, and not /healthz nor /metrics (those are on OPS_ADDR).
 func TestE2EStaticFiles(t *testing.T) {
 	r := startBot(t, nil, nil)
 	resp, err := http.Get("http://" + r.httpAddr + "/static/app.css")
@@ -21,5 +21,16 @@ func TestE2EStaticFiles(t *testing.T) {
 	}
 	if code, _ := r.get(t, "/healthz"); code != 200 {
 		t.Errorf("/healthz: %d", code)
+	}
+	// The operators' endpoints are not on the public address.
+	for _, p := range []string{"/healthz", "/metrics"} {
+		resp, err := http.Get("http://" + r.httpAddr + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("public %s: %d, want 404", p, resp.StatusCode)
+		}
 	}
 }

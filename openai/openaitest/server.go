@@ -104,6 +104,10 @@ type Server struct {
 	// EmbedDim is the embedding size (default 64).
 	EmbedDim   int
 	embedCalls int
+	// What GET /v1/models answers (SetModels): the listed ids, or an
+	// error status.
+	models       []string
+	modelsStatus int
 }
 
 // NewServer starts a fake server; it is closed when the test ends via
@@ -113,12 +117,38 @@ func NewServer() *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	mux.HandleFunc("POST /v1/embeddings", s.embeddings)
+	mux.HandleFunc("GET /v1/models", s.listModels)
 	s.Server = httptest.NewServer(mux)
 	return s
 }
 
 // BaseURL is the value for OPENAI_BASE_URL.
 func (s *Server) BaseURL() string { return s.URL + "/v1" }
+
+// SetModels sets what GET /v1/models answers: the ids listed (none by
+// default), or, with status non-zero, that HTTP status and an OpenAI error
+// (401 for a refused key, 404 for a server without the list).
+func (s *Server) SetModels(status int, ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.modelsStatus, s.models = status, ids
+}
+
+func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	status, ids := s.modelsStatus, append([]string(nil), s.models...)
+	s.mu.Unlock()
+	if status != 0 {
+		writeError(w, status, "scripted failure")
+		return
+	}
+	data := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		data = append(data, map[string]any{"id": id, "object": "model", "owned_by": "test"})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data})
+}
 
 // Queue adds replies used in order by the next requests.
 func (s *Server) Queue(r ...Reply) {
