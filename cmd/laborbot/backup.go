@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -310,28 +309,16 @@ func (m *Main) onStore(ctx context.Context, cfg Config, req controlRequest, payl
 // dataFile is the embedded store's file.
 func dataFile(cfg Config) string { return filepath.Join(cfg.DataDir, "laborbot.db") }
 
-const backupUsage = `usage: laborbot backup FILE
-  write a consistent copy of the embedded store (DATA_DIR/laborbot.db) to FILE (mode 0600),
+const backupUsage = `write a consistent copy of the embedded store (DATA_DIR/laborbot.db) to FILE (mode 0600),
   while the bot runs or not; "-" writes it to standard output. The copy holds the workers'
   personal data (encrypted when DATA_KEY is set): keep it as safe as the data file.
   With REDIS_URL, use Redis's own persistence instead (README.md, "Backup and restore").
 `
 
 func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
-	flags := flag.NewFlagSet("backup", flag.ContinueOnError)
-	flags.SetOutput(m.Stderr)
-	flags.Usage = func() {}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(m.Stdout, backupUsage)
-			return nil
-		}
-		fmt.Fprint(m.Stderr, backupUsage)
-		return errUsage
-	}
-	if flags.NArg() != 1 {
-		fmt.Fprint(m.Stderr, backupUsage)
-		return errUsage
+	flags := m.flagSet("backup", "FILE", strings.TrimSpace(backupUsage))
+	if err := m.parseFlags(flags, args, 1); err != nil {
+		return err
 	}
 	if cfg.RedisURL != "" {
 		return errRedisBackup
@@ -396,8 +383,7 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 	return nil
 }
 
-const restoreUsage = `usage: laborbot restore [--force] FILE
-  replace all data of the embedded store with the backup FILE (made by laborbot backup),
+const restoreUsage = `replace all data of the embedded store with the backup FILE (made by laborbot backup),
   while the bot runs or not, in one step: the bot serves the backup's data at once.
   FILE is checked first: a laborbot backup, whose personal data opens with this DATA_KEY.
   What was written since the backup is lost, except the staff audit log, which is kept.
@@ -405,21 +391,10 @@ const restoreUsage = `usage: laborbot restore [--force] FILE
 `
 
 func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error {
-	flags := flag.NewFlagSet("restore", flag.ContinueOnError)
-	flags.SetOutput(m.Stderr)
-	flags.Usage = func() {}
+	flags := m.flagSet("restore", "[--force] FILE", strings.TrimSpace(restoreUsage))
 	force := flags.Bool("force", false, "do not ask for confirmation")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(m.Stdout, restoreUsage)
-			return nil
-		}
-		fmt.Fprint(m.Stderr, restoreUsage)
-		return errUsage
-	}
-	if flags.NArg() != 1 {
-		fmt.Fprint(m.Stderr, restoreUsage)
-		return errUsage
+	if err := m.parseFlags(flags, args, 1); err != nil {
+		return err
 	}
 	if cfg.RedisURL != "" {
 		return errRedisBackup

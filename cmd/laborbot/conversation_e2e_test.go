@@ -36,8 +36,9 @@ func TestE2EHelpPrivacyAndPausedComplaint(t *testing.T) {
 		has, not []string
 	}{
 		{chat, []string{"/complain", "/status", "/deletedata", "/privacy", "/calc", "/cancel", "/lang"}, []string{"/tickets", "/export", "/mediator", "/kb"}},
-		{mediatorID, []string{"/complain", "/tickets", "/ticket", "/stats", "/kb suggest"}, []string{"/export", "/mediator"}},
-		{adminID, []string{"/tickets", "/export", "/mediator", "/kb"}, nil},
+		// Mediators export without personal data; only admins may add it.
+		{mediatorID, []string{"/complain", "/tickets", "/ticket", "/stats", "/kb suggest", "/export [csv|json] "}, []string{"/export [csv|json] personal", "/mediator"}},
+		{adminID, []string{"/tickets", "/export [csv|json] personal", "/mediator", "/kb"}, nil},
 	} {
 		help := say(t, tg, tc.user, "/help", "/help").Text()
 		for _, c := range tc.has {

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/laborbot/laborbot/intake"
 )
 
-const exportUsage = `usage: laborbot export [--format csv|json] [--personal] [--out FILE]
-  write every ticket for the court's mediation platform and the union's records, while the
+const exportUsage = `write every ticket for the court's mediation platform and the union's records, while the
   bot runs or not. CSV starts with a byte-order mark, so Excel reads the Chinese. Names,
   phones, contact times, the workers' own words, district and employer are left out unless
   --personal is given. Every export is recorded in the staff audit log.
@@ -25,23 +23,12 @@ const exportUsage = `usage: laborbot export [--format csv|json] [--personal] [--
 // command line); personal fields still only on request, so the file that
 // is mailed around by default carries none.
 func (m *Main) runExport(ctx context.Context, cfg Config, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {}
+	fs := m.flagSet("export", "[--format csv|json] [--personal] [--out FILE]", strings.TrimSpace(exportUsage))
 	formatName := fs.String("format", "csv", "csv or json")
 	outPath := fs.String("out", "", "file to write (default: standard output)")
 	personal := fs.Bool("personal", false, "include names, phones and the other personal fields")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(m.Stdout, exportUsage)
-			return nil
-		}
-		fmt.Fprint(m.Stderr, exportUsage)
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(m.Stderr, "laborbot export: unexpected argument %q\n\n%s", fs.Arg(0), exportUsage)
-		return errUsage
+	if err := m.parseFlags(fs, args, 0); err != nil {
+		return err
 	}
 	format, err := intake.ParseFormat(*formatName)
 	if err != nil {
