@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // This file reads numbers and amounts the way workers type them on a
@@ -29,18 +31,9 @@ func StripInvisible(s string) string {
 }
 
 // FoldWidth turns full-width ASCII (１２３ＡＢ，) and the ideographic space
-// into their ASCII forms, which Chinese input methods often produce.
-func FoldWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			return r - 0xFEE0
-		case r == 0x3000:
-			return ' '
-		}
-		return r
-	}, s)
-}
+// into their ASCII forms, which Chinese input methods often produce;
+// Chinese punctuation (。、) keeps its form (width.Fold, not Narrow).
+func FoldWidth(s string) string { return width.Fold.String(s) }
 
 // Normalize is StripInvisible then FoldWidth, trimmed: the form every
 // structured answer (date, amount, phone, number) is read in. Free text

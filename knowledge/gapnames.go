@@ -263,7 +263,7 @@ func (a *Admin) ForgetGapsAbout(ctx context.Context, terms []string) (int, error
 // a normalized question: as given, and an employer without its legal form
 // or industry ("深圳市星光电子有限公司", "深圳市星光电子", "星光电子", "星光").
 func termVariants(term string) []string {
-	t := strings.ToLower(strings.Join(strings.Fields(strings.Map(foldWidth, term)), " "))
+	t := strings.ToLower(strings.Join(strings.Fields(foldWidthText(term)), " "))
 	if t == "" {
 		return nil
 	}

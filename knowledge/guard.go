@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // A jailbroken model must not show its instructions, not even for the
@@ -81,25 +83,12 @@ func leaksPrompt(out, system string) bool { return newPromptGuard(system).Leaks(
 func normalizeForLeak(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		r = foldWidth(r)
+	for _, r := range width.Fold.String(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
-}
-
-// foldWidth maps full-width ASCII to ASCII and the ideographic space to a
-// space.
-func foldWidth(r rune) rune {
-	switch {
-	case r >= 0xFF01 && r <= 0xFF5E:
-		return r - 0xFEE0
-	case r == 0x3000:
-		return ' '
-	}
-	return r
 }
 
 // leakPhrases are the distinctive ideas of systemPrompt, as a model
@@ -168,7 +157,9 @@ func describesInstructions(text string) bool {
 	return false
 }
 
-func foldWidthText(s string) string { return strings.Map(foldWidth, s) }
+// foldWidthText maps full-width ASCII to ASCII and the ideographic space
+// to a space, leaving Chinese punctuation as it is.
+func foldWidthText(s string) string { return width.Fold.String(s) }
 
 // stripInvisible drops format characters (zero-width spaces and joiners,
 // soft hyphens, bidirectional marks).
