@@ -315,10 +315,10 @@ func deleteWebWorker(tx *bbolt.Tx, worker int64) error {
 
 // PurgeInactive implements webchat.Store. A purged worker's sequence
 // number stays (without a time), so the purge does not find it again.
-func (s *Store) PurgeInactive(ctx context.Context, before time.Time) (int, error) {
-	n := 0
+func (s *Store) PurgeInactive(ctx context.Context, before time.Time) ([]int64, error) {
+	var purged []int64
 	err := s.chatUpdate(ctx, func(tx *bbolt.Tx) error {
-		n = 0
+		purged = nil
 		seqs := tx.Bucket([]byte(bucketWebSeq))
 		if seqs == nil {
 			return nil
@@ -334,21 +334,22 @@ func (s *Store) PurgeInactive(ctx context.Context, before time.Time) (int, error
 			return err
 		}
 		for _, k := range idle {
-			if err := deleteWebWorker(tx, int64(binary.BigEndian.Uint64(k))); err != nil {
+			worker := int64(binary.BigEndian.Uint64(k))
+			if err := deleteWebWorker(tx, worker); err != nil {
 				return err
 			}
 			v := seqs.Get(k)
 			if err := seqs.Put(k, bytes.Clone(v[:8])); err != nil {
 				return err
 			}
-			n++
+			purged = append(purged, worker)
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("bolt: purge inactive web workers: %w", err)
+		return nil, fmt.Errorf("bolt: purge inactive web workers: %w", err)
 	}
-	return n, nil
+	return purged, nil
 }
 
 // WebChatKey implements webchat.Store.

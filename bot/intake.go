@@ -443,13 +443,7 @@ func (c *Conversation) deleteDataConfirm(ctx context.Context, in Incoming, arg, 
 	// What the bot itself keeps about the user goes first (the form in
 	// progress, the language setting), so that the store's purge of freed
 	// space that DeleteWorkerData ends with covers it too.
-	if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
-		return err
-	}
-	if err := c.store.DeleteChatState(ctx, draftKey(in.ChatID)); err != nil {
-		return err
-	}
-	if err := c.store.DeletePrefs(ctx, in.UserID); err != nil {
+	if err := c.ForgetChat(ctx, in.ChatID, in.UserID); err != nil {
 		return err
 	}
 	if err := c.forgetGaps(ctx, in.UserID); err != nil {
@@ -460,6 +454,20 @@ func (c *Conversation) deleteDataConfirm(ctx context.Context, in Incoming, arg, 
 		return err
 	}
 	return out.Send(ctx, Reply{Text: fmt.Sprintf(intakeTexts.deleted.in(lang), n)})
+}
+
+// ForgetChat deletes what the conversation keeps of a chat and its user
+// outside tickets: the form in progress, a paused complaint and the
+// settings. /deletedata starts with it; the web chat's purge of workers
+// silent for two years calls it for each.
+func (c *Conversation) ForgetChat(ctx context.Context, chatID, userID int64) error {
+	if err := c.store.DeleteChatState(ctx, chatID); err != nil {
+		return err
+	}
+	if err := c.store.DeleteChatState(ctx, draftKey(chatID)); err != nil {
+		return err
+	}
+	return c.store.DeletePrefs(ctx, userID)
 }
 
 // forgetGaps deletes the knowledge-base gaps (questions the bot answered

@@ -193,27 +193,27 @@ func (s *Store) DeleteWebWorker(ctx context.Context, worker int64) error {
 }
 
 // PurgeInactive implements webchat.Store.
-func (s *Store) PurgeInactive(ctx context.Context, before time.Time) (int, error) {
+func (s *Store) PurgeInactive(ctx context.Context, before time.Time) ([]int64, error) {
 	active := s.prefix + "{webchat}:active"
 	ids, err := s.client.ZRangeByScore(ctx, active, &goredis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(before.UnixMilli(), 10)}).Result()
 	if err != nil {
-		return 0, fmt.Errorf("redis: purge inactive web workers: %w", err)
+		return nil, fmt.Errorf("redis: purge inactive web workers: %w", err)
 	}
-	n := 0
+	var purged []int64
 	for _, id := range ids {
 		worker, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			continue
 		}
 		if err := s.DeleteWebWorker(ctx, worker); err != nil {
-			return n, err
+			return purged, err
 		}
 		if err := s.client.ZRem(ctx, active, id).Err(); err != nil {
-			return n, fmt.Errorf("redis: purge inactive web workers: %w", err)
+			return purged, fmt.Errorf("redis: purge inactive web workers: %w", err)
 		}
-		n++
+		purged = append(purged, worker)
 	}
-	return n, nil
+	return purged, nil
 }
 
 // WebChatKey implements webchat.Store.

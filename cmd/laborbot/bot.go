@@ -252,7 +252,9 @@ func (m *Main) runBot(ctx context.Context, cfg Config, cmd string, args []string
 				m.Logger.Info("expired personal data erased", "tickets", n)
 			}
 			if chat != nil {
-				if n, err := chat.PurgeInactive(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				// A web worker's chat id is their user id.
+				forget := func(ctx context.Context, worker int64) error { return conv.ForgetChat(ctx, worker, worker) }
+				if n, err := chat.PurgeInactive(ctx, time.Now(), forget); err != nil && ctx.Err() == nil {
 					m.Logger.Error("purging idle web chats", "err", err)
 				} else if n > 0 {
 					m.Logger.Info("idle web chats erased", "workers", n)

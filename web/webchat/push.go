@@ -129,9 +129,22 @@ func (c *Chat) Deliver(ctx context.Context, worker int64, r bot.Reply) error {
 }
 
 // PurgeInactive erases the inboxes, uploads and push subscriptions of
-// workers silent for InboxRetention (the daily purge).
-func (c *Chat) PurgeInactive(ctx context.Context, now time.Time) (int, error) {
-	return c.store.PurgeInactive(ctx, now.Add(-InboxRetention))
+// workers silent for InboxRetention (the daily purge), then calls forget
+// (when not nil) for each of them, for what the conversation keeps of
+// them elsewhere (a form in progress, a paused complaint, settings). It
+// returns how many workers it erased.
+func (c *Chat) PurgeInactive(ctx context.Context, now time.Time, forget func(ctx context.Context, worker int64) error) (int, error) {
+	ids, err := c.store.PurgeInactive(ctx, now.Add(-InboxRetention))
+	if err != nil || forget == nil {
+		return len(ids), err
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := forget(ctx, id); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return len(ids), errors.Join(errs...)
 }
 
 // pushPayload is all a notification says: push services and the phone's

@@ -50,8 +50,9 @@ type Store interface {
 	DeleteWebWorker(ctx context.Context, worker int64) error
 
 	// PurgeInactive forgets, as DeleteWebWorker does, every worker whose
-	// inbox got no entry since before, and returns how many it forgot.
-	PurgeInactive(ctx context.Context, before time.Time) (int, error)
+	// inbox got no entry since before, and returns whom it forgot (so
+	// what other stores keep of them can go too).
+	PurgeInactive(ctx context.Context, before time.Time) ([]int64, error)
 
 	// WebChatKey returns the key that signs the web chat's cookies,
 	// storing gen's the first time: every replica gets the same key.

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	webpush "github.com/SherClockHolmes/webpush-go"
 
@@ -47,6 +48,7 @@ func testEngine(tb testing.TB) *knowledge.Engine {
 }
 
 type env struct {
+	conv  *bot.Conversation
 	chat  *webchat.Chat
 	store *bolt.Store
 	srv   *httptest.Server
@@ -71,6 +73,7 @@ func newEnv(tb testing.TB, adjust func(*webchat.Options)) *env {
 		return e.chat.Deliver(ctx, chatID, r)
 	})
 	conv := bot.NewConversation(testEngine(tb), st, nil, nil, bot.WithIntake(svc, sealer, messenger, 0))
+	e.conv = conv
 	assets, err := web.NewAssets()
 	if err != nil {
 		tb.Fatal(err)
@@ -405,5 +408,48 @@ func TestPrivacyInTheWebChat(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("/privacy in the web chat lacks %q: %s", want, all)
 		}
+	}
+}
+
+// TestPurgeForgetsTheFormInProgress: the purge of workers silent for
+// InboxRetention erases, beside the inbox, what the conversation keeps of
+// them: a complaint half filled in (sealed, but personal) and the language
+// setting.
+func TestPurgeForgetsTheFormInProgress(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client(t)
+	events(t, c, e.srv.URL+"/chat/send", url.Values{"text": {"/lang"}})
+	events(t, c, e.srv.URL+"/chat/press", url.Values{"data": {"lang|en"}})
+	events(t, c, e.srv.URL+"/chat/send", url.Values{"text": {"/complain"}})
+	_, evs := events(t, c, e.srv.URL+"/chat/press", url.Values{"data": {"ik|agree"}})
+	if !strings.Contains(strings.Join(evs, "\n"), "(1/16)") {
+		t.Fatalf("the interview did not start: %v", evs)
+	}
+	ctx := t.Context()
+	// Not yet idle long enough: nobody is purged.
+	if n, err := e.chat.PurgeInactive(ctx, time.Now(), nil); err != nil || n != 0 {
+		t.Fatalf("purge now = %d, %v; want none", n, err)
+	}
+	var forgotten []int64
+	forget := func(ctx context.Context, worker int64) error {
+		if st, err := e.store.GetChatState(ctx, worker); err != nil || len(st) == 0 {
+			t.Errorf("worker %d had no form in progress before the purge (%v): the test proves nothing", worker, err)
+		}
+		if p, err := e.store.GetPrefs(ctx, worker); err != nil || p == (bot.Prefs{}) {
+			t.Errorf("worker %d had no settings before the purge (%v): the test proves nothing", worker, err)
+		}
+		forgotten = append(forgotten, worker)
+		return e.conv.ForgetChat(ctx, worker, worker)
+	}
+	n, err := e.chat.PurgeInactive(ctx, time.Now().Add(webchat.InboxRetention+time.Hour), forget)
+	if err != nil || n != 1 || len(forgotten) != 1 {
+		t.Fatalf("purge two years on = %d, %v, forgot %v; want the one worker", n, err, forgotten)
+	}
+	w := forgotten[0]
+	if st, err := e.store.GetChatState(ctx, w); err != nil || len(st) != 0 {
+		t.Errorf("the form in progress survived the purge: %d bytes, %v", len(st), err)
+	}
+	if p, err := e.store.GetPrefs(ctx, w); err != nil || p != (bot.Prefs{}) {
+		t.Errorf("the settings survived the purge: %+v, %v", p, err)
 	}
 }
