@@ -30,6 +30,7 @@ const lexiconSource = `
 labor wages 2: 卷钱跑 | 老板跑路 | 老板跑了 | 工资里扣 | 从工资里扣 | 扣我工资 | 欠薪 | 拖欠工资 | 欠工资 | 欠我工资 | 工资不发 | 不发工资 | 没发工资 | 工资没发 | 拖工资 | 拖粮 | 出粮 | 工钱 | 血汗钱 | 包工头 | 工头 | 工资条 | 工资卡 | 克扣 | 扣工资 | 最低工资 | 计件 | 拒不支付劳动报酬 | 劳动报酬 | 农民工 | 工资欠条 | 结工资 | 工资保证金 | 停工 | 停产 | 待岗 | 同工同酬
 labor wages 2: 工资 | 薪水 | 薪资 | 底薪 | 提成 | 绩效 | 奖金 | 年终奖 | 欠条 | 工地 | 干活的钱 | 人工费 | 生活费 | 发薪
 labor wages 1.5: 失联 | 联系不上
+labor wages 2: 只发一半 | 发一半 | 少发 | 压了我 | 年底统一发 | 年底一起发 | 年底一起结 | 年底再发 | 工资抵 | 抵工资 | 拿工资抵 | 用工资抵
 labor wages 1: 被罚 | 扣钱 | 罚款 | 欠我 | 不给钱 | 没给钱 | 一分钱 | 结账 | 拖着
 labor hours 2: 加班 | 加班费 | 加斑 | 工时 | 996 | 大小周 | 调休 | 倒班 | 综合工时 | 不定时工作 | 标准工时 | 延长工作时间
 labor hours 1: 迟到 | 早退 | 旷工 | 考勤 | 打卡 | 夜班 | 休息日 | 双休 | 单休 | 上班时间 | 下班 | 一天干 | 每天干 | 小时班
@@ -42,8 +43,10 @@ labor contract 1: 签合同 | 合同 | 身份证 | 录用 | 上岗 | 实名制
 labor leaving 2: 辞退 | 开除 | 解雇 | 被炒 | 炒鱿鱼 | 裁员 | 劝退 | 辞推 | 解除劳动合同 | 解除合同 | 离职 | 辞职 | 辞工 | 自离 | 离职证明 | 经济补偿 | 补偿金 | 赔偿金 | n+1 | 2n | 遣散费 | 工龄 | 不用来了 | 别来了 | 明天不用来 | 末位淘汰 | 不胜任 | 协商解除 | 辞职信
 labor leaving 1: 补偿 | 赔偿 | 不要我了 | 不要俺了 | 走人 | 退休 | 返聘 | 违约金
 labor social_insurance 2: 医保 | 社保 | 社宝 | 社会保险 | 五险一金 | 五险 | 养老保险 | 养老金 | 医疗保险 | 失业金 | 失业保险 | 生育保险 | 生育津贴 | 公积金 | 缴费基数 | 断缴 | 补缴 | 灵活就业 | 退休金
+labor social_insurance 2: 买社保 | 社保没买
 labor social_insurance 1: 交满 | 缴费
 labor injury 2: 工伤 | 公伤 | 伤残 | 劳动能力鉴定 | 停工留薪 | 职业病 | 尘肺 | 矽肺 | 工亡 | 干活受伤 | 上班受伤 | 上班路上 | 下班路上 | 上下班途中
+labor injury 2: 送货路上 | 送餐路上 | 送外卖路上 | 送快递路上 | 跑单路上 | 报工伤 | 申报工伤 | 算工伤 | 算不算工伤
 labor injury 1: 出车 | 因工外出 | 外出办事 | 受伤 | 摔伤 | 砸伤 | 压伤 | 骨折 | 鉴定 | 伤
 labor women 2: 怀孕 | 孕期 | 产假 | 哺乳 | 产检 | 女职工 | 女工 | 喂奶 | 孕妇 | 性骚扰 | 预产期 | 剖腹产
 labor women 1: 流产 | 生孩子 | 生育
@@ -67,6 +70,7 @@ traffic - 0.5: 交警 | 电动车 | 撞 | 全责 | 车
 housing - 2: 房东 | 租房 | 房租 | 租金 | 物业费 | 商品房 | 交房 | 房产证 | 拆迁 | 买房 | 房贷 | 漏水
 housing - 1: 小区 | 物业
 housing - 1: 开发商 | 租的房子 | 邻居 | 墙
+consumer - 2: 行李 | 托运
 consumer - 2: 退货 | 退款 | 网购 | 商家 | 假货 | 翻新机 | 消费者 | 健身房 | 年卡 | 会员卡 | 预付卡 | 二手车 | 泡水车 | 装修公司 | 快递丢了 | 绕路
 consumer - 1: 手机 | 快递 | 买的 | 卖给我 | 衣服 | 饭菜 | 装修 | 多收钱 | 质量
 civil - 2: 借钱 | 借款 | 借条 | 借给 | 借我 | 还钱 | 狗咬 | 咬了 | 看错 | 误诊 | 医疗事故 | 名誉
@@ -80,6 +84,7 @@ immigration - 2: 签证 | 护照 | 出国 | 入境 | 出入境 | 居留 | 绿卡
 chitchat - 2: 天气 | 笑话 | 电影 | 电视剧 | 你是谁 | 机器人 | 怎么做 | 做菜 | 菜谱 | 股票 | 彩票 | 游戏 | 唱歌 | 旅游 | 火车票 | 高铁票 | 机票 | 好吃 | 好看
 chitchat - 1: 你好 | 谢谢 | 推荐
 business - 1: 注册
+business - 2: 管理方法 | 管理员工 | 员工积极性 | 工作积极性 | 积极性 | 激励员工 | 团队管理
 business - 2: 注册公司 | 开公司 | 开饭馆 | 饭馆 | 开店 | 开网店 | 营业执照怎么办 | 办证
 land - 2: 宅基地 | 土地 | 征收 | 征地 | 承包地 | 补偿款
 finance - 2: 信用卡 | 逾期 | 网贷 | 催收 | 理财
@@ -120,6 +125,7 @@ traffic - 1: car | drove | ticket | point | points
 housing - 2: landlord | tenant | apartment | lease | property management
 housing - 1: rent | rented
 housing - 1: leak | flat
+consumer - 2: luggage | baggage | lost my luggage | home renovation | kitchen renovation | renovating | my kitchen | my bathroom
 consumer - 2: refund | online shop | gym | membership | used car | customer service | my package | my parcel | my order
 consumer - 1.5: parcel
 consumer - 1: package
@@ -132,6 +138,7 @@ tax - 1: tax
 immigration - 2: visa | passport | residence permit | immigration | green card
 chitchat - 2: weather | tell me a joke | a joke | football | good restaurant | recommend a restaurant | movie | film | recipe | stock market | share price | bitcoin | video game
 chitchat - 1: hello | hi | thanks | who are you | last night | recommend
+business - 2: motivate | motivation | team building | management tips | manage my team
 business - 2: register a company | get a business license | apply for a business license | start a business
 `
 
