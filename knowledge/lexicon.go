@@ -30,6 +30,7 @@ const lexiconSource = `
 labor wages 2: 卷钱跑 | 老板跑路 | 老板跑了 | 工资里扣 | 从工资里扣 | 扣我工资 | 欠薪 | 拖欠工资 | 欠工资 | 欠我工资 | 工资不发 | 不发工资 | 没发工资 | 工资没发 | 拖工资 | 拖粮 | 出粮 | 工钱 | 血汗钱 | 包工头 | 工头 | 工资条 | 工资卡 | 克扣 | 扣工资 | 最低工资 | 计件 | 拒不支付劳动报酬 | 劳动报酬 | 农民工 | 工资欠条 | 结工资 | 工资保证金 | 停工 | 停产 | 待岗 | 同工同酬
 labor wages 2: 工资 | 薪水 | 薪资 | 底薪 | 提成 | 绩效 | 奖金 | 年终奖 | 欠条 | 工地 | 干活的钱 | 人工费 | 生活费 | 发薪
 labor wages 1.5: 失联 | 联系不上
+labor wages 2: 房东是我老板 | 老板是房东 | 老板是我房东 | 老板也是房东 | 扣房租 | 宿舍费 | 住宿费 | 扣住宿费
 labor wages 2: 只发一半 | 发一半 | 少发 | 压了我 | 年底统一发 | 年底一起发 | 年底一起结 | 年底再发 | 工资抵 | 抵工资 | 拿工资抵 | 用工资抵
 labor wages 1: 被罚 | 扣钱 | 罚款 | 欠我 | 不给钱 | 没给钱 | 一分钱 | 结账 | 拖着
 labor hours 2: 加班 | 加班费 | 加斑 | 工时 | 996 | 大小周 | 调休 | 倒班 | 综合工时 | 不定时工作 | 标准工时 | 延长工作时间
@@ -94,6 +95,7 @@ labor wages 2: ran away | run away | ran off | run off | subcontractor | general
 labor wages 2: wage | salary | paid | payday
 labor wages 1: pay
 labor wages 1.5: bonus | commission | disappeared | disappearing | vanished | absconded
+labor wages 2: also my landlord | landlord is my boss | landlord is my employer | dormitory fee | dorm fee | rent from my wage | rent from my salary | rent from my pay
 labor wages 1: deduct | deduction | fine | owe | owed
 labor hours 2: overtime | working hours | work hours | shift | 996 | comp time | rest day | day off | days off
 labor hours 1: hours a day | night shift | weekend | late for work | clock in | attendance
