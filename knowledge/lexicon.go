@@ -28,8 +28,8 @@ import (
 // matches "fire", "wages" matches "wage".
 const lexiconSource = `
 labor wages 2: 卷钱跑 | 老板跑路 | 老板跑了 | 工资里扣 | 从工资里扣 | 扣我工资 | 欠薪 | 拖欠工资 | 欠工资 | 欠我工资 | 工资不发 | 不发工资 | 没发工资 | 工资没发 | 拖工资 | 拖粮 | 出粮 | 工钱 | 血汗钱 | 包工头 | 工头 | 工资条 | 工资卡 | 克扣 | 扣工资 | 最低工资 | 计件 | 拒不支付劳动报酬 | 劳动报酬 | 农民工 | 工资欠条 | 结工资 | 工资保证金 | 停工 | 停产 | 待岗 | 同工同酬
-labor wages 2: 工资 | 薪水 | 薪资 | 底薪 | 提成 | 绩效 | 奖金 | 年终奖 | 欠条 | 工地 | 干活的钱 | 人工费 | 生活费 | 发薪
-labor wages 1.5: 失联 | 联系不上
+labor wages 2: 工资 | 薪水 | 薪资 | 底薪 | 提成 | 绩效 | 奖金 | 年终奖 | 欠条 | 干活的钱 | 人工费 | 生活费 | 发薪
+labor wages 1.5: 失联 | 联系不上 | 只发
 labor wages 2: 房东是我老板 | 老板是房东 | 老板是我房东 | 老板也是房东 | 扣房租 | 宿舍费 | 住宿费 | 扣住宿费
 labor wages 2: 只发一半 | 发一半 | 少发 | 压了我 | 年底统一发 | 年底一起发 | 年底一起结 | 年底再发 | 工资抵 | 抵工资 | 拿工资抵 | 用工资抵
 labor wages 1: 被罚 | 扣钱 | 罚款 | 欠我 | 不给钱 | 没给钱 | 一分钱 | 结账 | 拖着
@@ -57,7 +57,7 @@ labor dispatch 1: 站点 | 外卖 | 网约车 | 平台 | 快递员 | 保安 | �
 labor noncompete 2: 竞业 | 竞业限制 | 服务期 | 培训费 | 保密协议 | 培训协议
 labor safety 2: 安全帽 | 劳保 | 防护用品 | 高温补贴 | 高温津贴 | 安全隐患 | 危险作业 | 安全生产 | 冒险作业 | 下井
 labor safety 1: 危险 | 防护 | 高温 | 漏气 | 粉尘 | 有毒
-labor - 2: 劳动仲裁 | 劳动监察 | 劳动局 | 人社局 | 12333 | 12351 | 仲裁委 | 支付令 | 工会 | 职代会 | 集体合同 | 集体协商 | 劳动法 | 劳动争议 | 一裁终局 | 终局裁决
+labor - 2: 工地 | 劳动仲裁 | 劳动监察 | 劳动局 | 人社局 | 12333 | 12351 | 仲裁委 | 支付令 | 工会 | 职代会 | 集体合同 | 集体协商 | 劳动法 | 劳动争议 | 一裁终局 | 终局裁决
 labor - 1: 仲裁 | 打工 | 干活 | 送货 | 出差 | 值班 | 上班时 | 工作时 | 上班 | 员工 | 职工 | 工人 | 厂里 | 工厂 | 车间 | 进厂 | 人事 | 东家 | 雇主 | 单位 | 岗位 | 同事 | 主管 | 领导 | 经理 | 工作 | 劳动 | 厂 | hr
 labor - 0.5: 干了 | 公司 | 老板 | 老版 | 维权 | 投诉 | 举报 | 起诉 | 告 | 调解 | 法律援助
 
@@ -102,6 +102,7 @@ labor hours 1: hours a day | night shift | weekend | late for work | clock in | 
 labor leave 2: marriage leave | wedding leave | bereavement leave | funeral leave | marriage and bereavement leave | bereavement | annual leave | sick leave | personal leave | public holiday | paid leave | medical period
 labor leave 1: leave | holiday | vacation
 labor contract 2: collective contract | job agency | recruitment agency | employment agency | job ad | job interview | discrimination | merger | merged | years of service | labor contract | labour contract | employment contract | written contract | probation | handbook | transfer | demote | id card
+labor contract 2: marital status | marriage and kids | marriage and children | plans for kids | plan to have kids | plan to have children | hiring | not hired | job application | applied for a job | applicant | turned me down | rejected me
 labor contract 1: interview | agency | contract | deposit | hire | hired
 labor leaving 2: lose my job | lost my job | let go | let us go | let all of us go | handed in my notice | hand in my notice | fired | fire | dismiss | dismissal | dismissed | laid off | lay off | layoff | terminate | termination | resign | resignation | quit | severance | separation certificate | notice period | unlawful dismissal
 labor leaving 1.5: compensation
@@ -119,7 +120,7 @@ labor - 1: reimburse | reimbursement | reimbursing | expenses | work trip | busi
 labor - 0.5: company | firm | owner
 
 family - 2: divorce | custody | child support | alimony | inheritance | inherit | last will | testament | bride price
-family - 1: marriage
+family - 0.5: marriage
 family - 1: husband | wife | sibling
 family - 0.5: children | kid
 traffic - 2: speeding | speeding ticket | traffic ticket | driving licence | driving license | drunk driving | traffic police | parked car | hit and run
@@ -139,6 +140,9 @@ tax - 2: income tax | tax return | tax refund | tax on a salary | tax on my sala
 tax - 1: tax
 immigration - 2: visa | passport | residence permit | immigration | green card
 chitchat - 2: weather | tell me a joke | a joke | football | good restaurant | recommend a restaurant | movie | film | recipe | stock market | share price | bitcoin | video game
+chitchat - 2: farewell gift | farewell party
+chitchat - 1: gift | gifts
+finance - 2: invest | investing | investment | stocks | mortgage | credit card | crypto
 chitchat - 1: hello | hi | thanks | who are you | last night | recommend
 business - 2: motivate | motivation | team building | management tips | manage my team
 business - 2: register a company | get a business license | apply for a business license | start a business
