@@ -32,7 +32,7 @@ labor wages 2: 工资 | 薪水 | 薪资 | 底薪 | 提成 | 绩效 | 奖金 | �
 labor wages 1.5: 失联 | 联系不上 | 只发
 labor wages 2: 房东是我老板 | 老板是房东 | 老板是我房东 | 老板也是房东 | 扣房租 | 宿舍费 | 住宿费 | 扣住宿费
 labor wages 2: 只发一半 | 发一半 | 少发 | 压了我 | 年底统一发 | 年底一起发 | 年底一起结 | 年底再发 | 工资抵 | 抵工资 | 拿工资抵 | 用工资抵
-labor wages 1: 被罚 | 扣钱 | 罚款 | 欠我 | 不给钱 | 没给钱 | 一分钱 | 结账 | 拖着
+labor wages 1: 卡着 | 被罚 | 扣钱 | 罚款 | 欠我 | 不给钱 | 没给钱 | 一分钱 | 结账 | 拖着
 labor hours 2: 加班 | 加班费 | 加斑 | 工时 | 996 | 大小周 | 调休 | 倒班 | 综合工时 | 不定时工作 | 标准工时 | 延长工作时间
 labor hours 1: 迟到 | 早退 | 旷工 | 考勤 | 打卡 | 夜班 | 休息日 | 双休 | 单休 | 上班时间 | 下班 | 一天干 | 每天干 | 小时班
 labor leave 2: 年假 | 年休假 | 带薪年休假 | 病假 | 事假 | 婚假 | 丧假 | 医疗期 | 法定节假日 | 法定假日
@@ -49,7 +49,7 @@ labor social_insurance 1: 交满 | 缴费
 labor injury 2: 工伤 | 公伤 | 伤残 | 劳动能力鉴定 | 停工留薪 | 职业病 | 尘肺 | 矽肺 | 工亡 | 干活受伤 | 上班受伤 | 上班路上 | 下班路上 | 上下班途中
 labor injury 2: 送货路上 | 送餐路上 | 送外卖路上 | 送快递路上 | 跑单路上 | 报工伤 | 申报工伤 | 算工伤 | 算不算工伤
 labor injury 1: 出车 | 因工外出 | 外出办事 | 受伤 | 摔伤 | 砸伤 | 压伤 | 骨折 | 鉴定 | 伤
-labor women 2: 怀孕 | 孕期 | 产假 | 哺乳 | 产检 | 女职工 | 女工 | 喂奶 | 孕妇 | 性骚扰 | 预产期 | 剖腹产
+labor women 2: 坐月子 | 月子 | 怀孕 | 孕期 | 产假 | 哺乳 | 产检 | 女职工 | 女工 | 喂奶 | 孕妇 | 性骚扰 | 预产期 | 剖腹产
 labor women 1: 流产 | 生孩子 | 生育
 labor dispatch 2: 劳务派遣 | 派遣 | 外包 | 骑手 | 跑外卖 | 送外卖 | 跑单 | 兼职 | 小时工 | 临时工 | 零工 | 实习 | 暑假工 | 非全日制 | 劳务关系
 labor - 1: 报销 | 差旅 | 辱骂 | 霸凌 | 清洁工 | 保洁 | 服务员 | 厨师 | 收银员 | 店员 | 营业员 | 导购 | 前台 | 文员 | 会计 | 出纳 | 销售 | 客服 | 护工 | 月嫂 | 电工 | 焊工 | 电焊 | 木工 | 瓦工 | 钢筋工 | 普工 | 杂工 | 搬运工 | 装卸工 | 配送员 | 外卖员 | 门卫 | 操作工 | 车工 | 司机师傅 | 帮工 | 长工
@@ -91,7 +91,7 @@ land - 2: 宅基地 | 土地 | 征收 | 征地 | 承包地 | 补偿款
 finance - 2: 信用卡 | 逾期 | 网贷 | 催收 | 理财
 finance - 1.5: 贷款
 
-labor wages 2: ran away | run away | ran off | run off | subcontractor | general contractor | delivery station | shopping card | unpaid wage | unpaid salary | back pay | wage arrear | minimum wage | piece rate | payslip | pay slip | withheld wage | labour contractor | labor contractor | iou
+labor wages 2: bank card | wage card | ran away | run away | ran off | run off | subcontractor | general contractor | delivery station | shopping card | unpaid wage | unpaid salary | back pay | wage arrear | minimum wage | piece rate | payslip | pay slip | withheld wage | labour contractor | labor contractor | iou
 labor wages 2: wage | salary | paid | payday
 labor wages 1: pay
 labor wages 1.5: bonus | commission | disappeared | disappearing | vanished | absconded
