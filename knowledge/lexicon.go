@@ -98,14 +98,14 @@ labor wages 1: pay
 labor wages 1.5: bonus | commission | disappeared | disappearing | vanished | absconded
 labor wages 2: also my landlord | landlord is my boss | landlord is my employer | dormitory fee | dorm fee | rent from my wage | rent from my salary | rent from my pay
 labor wages 1: deduct | deduction | fine | owe | owed
-labor hours 2: overtime | working hours | work hours | shift | 996 | comp time | rest day | day off | days off
+labor hours 2: on call | on-call | standby | overtime | working hours | work hours | shift | 996 | comp time | rest day | day off | days off
 labor hours 1: hours a day | night shift | weekend | late for work | clock in | attendance
 labor leave 2: marriage leave | wedding leave | bereavement leave | funeral leave | marriage and bereavement leave | bereavement | annual leave | sick leave | personal leave | public holiday | paid leave | medical period
 labor leave 1: leave | holiday | vacation
 labor contract 2: collective contract | job agency | recruitment agency | employment agency | job ad | job interview | discrimination | merger | merged | years of service | labor contract | labour contract | employment contract | written contract | probation | handbook | transfer | demote | id card
-labor contract 2: marital status | marriage and kids | marriage and children | plans for kids | plan to have kids | plan to have children | hiring | not hired | job application | applied for a job | applicant | turned me down | rejected me
+labor contract 2: withholds my passport | withheld my passport | withhold my passport | keeps my passport | kept my passport | took my passport | pay cut | cut my pay | cut my salary | cut my wage | cut my hours | salary cut | wage cut | marital status | marriage and kids | marriage and children | plans for kids | plan to have kids | plan to have children | hiring | not hired | job application | applied for a job | applicant | turned me down | rejected me
 labor contract 1: interview | agency | contract | deposit | hire | hired
-labor leaving 2: lose my job | lost my job | let go | let us go | let all of us go | handed in my notice | hand in my notice | fired | fire | dismiss | dismissal | dismissed | laid off | lay off | layoff | terminate | termination | resign | resignation | quit | severance | separation certificate | notice period | unlawful dismissal
+labor leaving 2: sack | sacked | sacking | lose my job | lost my job | let go | let us go | let all of us go | handed in my notice | hand in my notice | fired | fire | dismiss | dismissal | dismissed | laid off | lay off | layoff | terminate | termination | resign | resignation | quit | severance | separation certificate | notice period | unlawful dismissal
 labor leaving 1.5: compensation
 labor leaving 1:  compensate | notice | retire | retirement | retiree
 labor social_insurance 2: social insurance | pension | unemployment benefit | unemployment insurance | housing fund | housing provident fund | provident fund | maternity insurance | medical insurance | contribution
@@ -114,10 +114,10 @@ labor injury 1: collapsed | surgery | sick | injury | injured | hurt | accident 
 labor women 2: childbirth | give birth | gave birth | prenatal | miscarriage | touching me | touched me | groping | dirty joke | dirty jokes | pregnant | pregnancy | maternity | breastfeeding | nursing | sexual harassment | harass
 labor dispatch 2: dispatch | dispatched | agency worker | outsourced | delivery rider | rider | part-time | gig | intern | internship | platform
 labor noncompete 2: non-compete | noncompete | training bond | training fee | confidentiality agreement
-labor safety 2: dangerous goods | dangerous work | protective equipment | safety equipment | helmet | heatstroke | unsafe
-labor safety 1: safety | dormitory
+labor safety 2: ventilation | high temperature | too hot | very hot | dangerous goods | dangerous work | protective equipment | safety equipment | helmet | heatstroke | unsafe
+labor safety 1: safety | dormitory | heat | fumes
 labor - 2: report my boss | report the boss | report my employer | time limit | labor arbitration | labour arbitration | arbitration | labor bureau | labour bureau | labor inspection | union | trade union | collective bargaining | workers congress | employer | employee | worker
-labor - 1: reimburse | reimbursement | reimbursing | expenses | work trip | business travel | insult | insults | bully | bullying | contractor | mediation | hearing | cleaner | waiter | waitress | cook | cashier | clerk | driver | guard | nanny | welder | electrician | carpenter | laborer | labourer | operator | salesperson | boss | factory | job | work | workplace | staff | hr | manager | supervisor | colleague | coworker | shift | workshop | warehouse | construction site
+labor - 1: yell | yells | yelled | shout at me | shouts at me | humiliate | humiliates | humiliated | abuse | abusive | beat me | hit me | search our bags | paycheck | paycheque | bankrupt | bankruptcy | reimburse | reimbursement | reimbursing | expenses | work trip | business travel | insult | insults | bully | bullying | contractor | mediation | hearing | cleaner | waiter | waitress | cook | cashier | clerk | driver | guard | nanny | welder | electrician | carpenter | laborer | labourer | operator | salesperson | boss | factory | job | work | workplace | staff | hr | manager | supervisor | colleague | coworker | shift | workshop | warehouse | construction site
 labor - 0.5: company | firm | owner
 
 family - 2: divorce | custody | child support | alimony | inheritance | inherit | last will | testament | bride price

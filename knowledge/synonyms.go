@@ -96,7 +96,9 @@ var workerTerms = map[string][]string{
 	"minimum": {"最低工资"}, "noncompete": {"竞业限制"}, "non-compete": {"竞业限制"}, "deadline": {"时效"}, "safety": {"安全生产"},
 	"delivery": {"平台", "外卖"}, "rider": {"平台", "外卖"}, "part-time": {"非全日制用工"}, "deposit": {"收取财物", "担保"},
 	"retired": {"退休", "retiree", "劳务关系"}, "retiree": {"退休", "retired", "劳务关系"}, "pensioner": {"退休", "retired", "劳务关系"},
-	"staffing": {"劳务派遣", "dispatch"}, "intern": {"实习", "internship", "student"}, "card": {"工资卡", "bank"},
+	"staffing": {"劳务派遣", "dispatch"}, "intern": {"实习", "internship", "student"}, "card": {"工资卡", "bank"}, "passport": {"扣押", "证件", "身份证"},
+	"paycheck": {"wage", "工资"}, "paycheque": {"wage", "工资"}, "yells": {"侮辱", "insult"}, "humiliates": {"侮辱", "insult"},
+	"bankrupt": {"破产", "bankruptcy"}, "ventilation": {"劳动条件", "职业病", "防护"}, "hot": {"高温"},
 	"silicosis": {"职业病", "pneumoconiosis", "diagnosis"}, "underpaid": {"unpaid", "拖欠工资"},
 }
 
