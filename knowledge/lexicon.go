@@ -71,8 +71,9 @@ traffic - 1: 开车 | 停车 | 小汽车
 traffic - 0.5: 交警 | 电动车 | 撞 | 全责 | 车
 housing - 2: 房东 | 租房 | 房租 | 租金 | 物业费 | 商品房 | 交房 | 房产证 | 拆迁 | 买房 | 房贷 | 漏水
 housing - 1: 小区 | 物业
+housing - 2: 扰民 | 吵得睡不着 | 晚上睡不着
 housing - 1: 开发商 | 租的房子 | 邻居 | 墙
-consumer - 2: 行李 | 托运
+consumer - 2: 行李 | 托运 | 我的餐 | 外卖送错 | 送错了 | 差评
 consumer - 2: 退货 | 退款 | 网购 | 商家 | 假货 | 翻新机 | 消费者 | 健身房 | 年卡 | 会员卡 | 预付卡 | 二手车 | 泡水车 | 装修公司 | 快递丢了 | 绕路
 consumer - 1: 手机 | 快递 | 买的 | 卖给我 | 衣服 | 饭菜 | 装修 | 多收钱 | 质量
 civil - 2: 借钱 | 借款 | 借条 | 借给 | 借我 | 还钱 | 狗咬 | 咬了 | 看错 | 误诊 | 医疗事故 | 名誉
@@ -85,6 +86,7 @@ tax - 2: 工资个税 | 工资交税 | 工资要交税 | 个税 | 个人所得�
 immigration - 2: 签证 | 护照 | 出国 | 入境 | 出入境 | 居留 | 绿卡 | 移民 | 旅游签证
 chitchat - 2: 人工智能 | 天气 | 笑话 | 电影 | 电视剧 | 你是谁 | 机器人 | 怎么做 | 做菜 | 菜谱 | 股票 | 彩票 | 游戏 | 唱歌 | 旅游 | 火车票 | 高铁票 | 机票 | 好吃 | 好看
 chitchat - 1: 你好 | 谢谢 | 推荐
+education - 2: 考公务员 | 公务员考试 | 考研 | 考编 | 报名费 | 学费 | 简历 | 驾校
 business - 1: 注册
 business - 2: 管理方法 | 管理员工 | 员工积极性 | 工作积极性 | 积极性 | 激励员工 | 团队管理
 business - 2: 注册公司 | 开公司 | 开饭馆 | 饭馆 | 开店 | 开网店 | 营业执照怎么办 | 办证
@@ -138,12 +140,14 @@ civil - 2: friend owes | lend | lent | borrow | borrowed | loan | neighbor | nei
 criminal - 2: scam | scammed | fraud | stolen | theft
 criminal - 1.5: police
 tax - 2: income tax | tax return | tax refund | tax on a salary | tax on my salary | tax on salary | tax on wages | tax on my wages | salary tax | payroll tax
+tax - 2: my taxes | on my taxes | tax deduction | tax deductible
 tax - 1: tax
 immigration - 2: visa | passport | residence permit | immigration | green card
 chitchat - 2: weather | tell me a joke | a joke | football | good restaurant | recommend a restaurant | movie | film | recipe | stock market | share price | bitcoin | video game
 chitchat - 2: farewell gift | farewell party
 chitchat - 1: gift | gifts
 finance - 2: invest | investing | investment | stocks | mortgage | credit card | crypto
+chitchat - 2: what to wear | what should i wear | outfit | resume | cv
 chitchat - 1: hello | hi | thanks | who are you | last night | recommend
 business - 2: motivate | motivation | team building | management tips | manage my team
 business - 2: register a company | get a business license | apply for a business license | start a business

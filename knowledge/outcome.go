@@ -220,6 +220,7 @@ var offTopicPointerZh = map[string]string{
 	"business":    "开公司、开店、办证，可以到当地政务服务中心咨询，或拨打12345。",
 	"land":        "土地、宅基地、征收的问题，可以咨询当地自然资源部门，或拨打12345。",
 	"finance":     "信用卡、贷款、催收的问题，可以先找银行，也可以拨打12378银行保险消费者投诉热线。",
+	"education":   "考试、报名、上学、培训的问题，可以咨询考试机构或学校，也可以拨打12345。",
 }
 
 var offTopicPointerEn = map[string]string{
@@ -234,6 +235,7 @@ var offTopicPointerEn = map[string]string{
 	"business":    "To register a company or get a license, ask your local government service center or call 12345.",
 	"land":        "For land, rural homesteads and requisition, ask the local natural resources department or call 12345.",
 	"finance":     "For credit cards, loans and debt collectors, contact the bank first, or the banking and insurance consumer hotline 12378.",
+	"education":   "For exams, enrolment, schools and courses, ask the exam authority or the school, or call 12345.",
 }
 
 // catalogArticleAnswer answers a question naming an article whose text is
