@@ -88,13 +88,13 @@ chitchat - 2: 人工智能 | 天气 | 笑话 | 电影 | 电视剧 | 你是谁 | 
 chitchat - 1: 你好 | 谢谢 | 推荐
 education - 2: 考公务员 | 公务员考试 | 考研 | 考编 | 报名费 | 学费 | 简历 | 驾校
 business - 1: 注册
-business - 2: 管理方法 | 管理员工 | 员工积极性 | 工作积极性 | 积极性 | 激励员工 | 团队管理
+business - 2: 小卖部 | 发招聘信息 | 招聘平台 | 管理方法 | 管理员工 | 员工积极性 | 工作积极性 | 积极性 | 激励员工 | 团队管理
 business - 2: 注册公司 | 开公司 | 开饭馆 | 饭馆 | 开店 | 开网店 | 营业执照怎么办 | 办证
 land - 2: 宅基地 | 土地 | 征收 | 征地 | 承包地 | 补偿款
 finance - 2: 信用卡 | 逾期 | 网贷 | 催收 | 理财
 finance - 1.5: 贷款
 
-labor wages 2: bank card | wage card | ran away | run away | ran off | run off | subcontractor | general contractor | delivery station | shopping card | unpaid wage | unpaid salary | back pay | wage arrear | minimum wage | piece rate | payslip | pay slip | withheld wage | labour contractor | labor contractor | iou
+labor wages 2: i'm late | i am late | being late | arrive late | got fined | get fined | fined every | fined for | bank card | wage card | ran away | run away | ran off | run off | subcontractor | general contractor | delivery station | shopping card | unpaid wage | unpaid salary | back pay | wage arrear | minimum wage | piece rate | payslip | pay slip | withheld wage | labour contractor | labor contractor | iou
 labor wages 2: wage | salary | paid | payday
 labor wages 1: pay
 labor wages 1.5: bonus | commission | disappeared | disappearing | vanished | absconded
@@ -131,7 +131,7 @@ traffic - 1: car | drove | ticket | point | points
 housing - 2: landlord | tenant | apartment | lease | property management
 housing - 1: rent | rented
 housing - 1: leak | flat
-consumer - 2: luggage | baggage | lost my luggage | home renovation | kitchen renovation | renovating | my kitchen | my bathroom
+consumer - 2: online course | course fee | tuition | luggage | baggage | lost my luggage | home renovation | kitchen renovation | renovating | my kitchen | my bathroom
 consumer - 2: refund | online shop | gym | membership | used car | customer service | my package | my parcel | my order
 consumer - 1.5: parcel
 consumer - 1: package
