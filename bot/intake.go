@@ -404,7 +404,21 @@ func (c *Conversation) status(ctx context.Context, in Incoming, lang string, out
 			mine = append(mine, t)
 		}
 	}
+	// A complaint not yet submitted (being filled in, or paused) is no
+	// ticket, but a worker asking for their complaints' state is looking
+	// for it too: say it is there and offer to go on with it.
+	unsent, err := c.unsubmitted(ctx, in.ChatID, lang)
+	if err != nil {
+		return err
+	}
+	var resume [][]Button
+	if unsent != "" {
+		resume = [][]Button{{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}}}
+	}
 	if len(mine) == 0 {
+		if unsent != "" {
+			return out.Send(ctx, Reply{Text: unsent, Buttons: resume})
+		}
 		return out.Send(ctx, Reply{Text: intakeTexts.noTickets.in(lang)})
 	}
 	var b strings.Builder
@@ -415,7 +429,30 @@ func (c *Conversation) status(ctx context.Context, in Incoming, lang string, out
 			rows = append(rows, []Button{{Text: fmt.Sprintf(withdrawLabel.in(lang), t.Number), Data: "tk|wd|" + strconv.FormatInt(t.Number, 10)}})
 		}
 	}
-	return out.Send(ctx, Reply{Text: strings.TrimSpace(b.String()), Buttons: rows})
+	b.WriteString(unsent)
+	return out.Send(ctx, Reply{Text: strings.TrimSpace(b.String()), Buttons: append(rows, resume...)})
+}
+
+var unsubmittedTexts = struct{ filling, paused text }{
+	filling: text{"📝 你正在填写的投诉还没提交。", "📝 The complaint you are filling in is not submitted yet."},
+	paused:  text{"⏸ 你有一份暂停的投诉还没提交，发送 /complain 可以接着填。", "⏸ You have a paused complaint that is not submitted: send /complain to go on."},
+}
+
+// unsubmitted says whether the chat has a complaint in progress or paused,
+// or is "" when it has neither.
+func (c *Conversation) unsubmitted(ctx context.Context, chatID int64, lang string) (string, error) {
+	on, err := c.interviewing(ctx, chatID)
+	if err != nil {
+		return "", err
+	}
+	if on {
+		return unsubmittedTexts.filling.in(lang), nil
+	}
+	paused, err := c.hasDraft(ctx, chatID)
+	if err != nil || !paused {
+		return "", err
+	}
+	return unsubmittedTexts.paused.in(lang), nil
 }
 
 var noEvidence = text{"投诉 #%d 没有证据文件。", "Complaint #%d has no evidence files."}

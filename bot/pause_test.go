@@ -353,3 +353,36 @@ func TestReplyToMediatorParksTheComplaint(t *testing.T) {
 		t.Errorf("the parked complaint does not go on: %q", got)
 	}
 }
+
+// /status speaks of the complaint not yet submitted, being filled in or
+// paused, instead of "you have no complaints", and offers to go on with it.
+func TestStatusShowsTheUnsubmittedComplaint(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	st := e.handle(t, say(aWorker, "/status")).lastReply()
+	if strings.Contains(st.Text, "还没有投诉") || !strings.Contains(st.Text, "还没提交") || !slices.Contains(buttonData(st), "ik|resume") {
+		t.Errorf("/status mid-interview: %q %v", st.Text, buttonData(st))
+	}
+	if got := e.handle(t, press(aWorker, "ik|resume")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("go on after /status: %q", got)
+	}
+	e.handle(t, say(aWorker, "/calc"))
+	e.handle(t, press(aWorker, "pz|calc"))
+	st = e.handle(t, inLang(say(aWorker, "/status"), "en")).lastReply()
+	if !strings.Contains(st.Text, "paused complaint") || !slices.Contains(buttonData(st), "ik|resume") {
+		t.Errorf("/status with a paused complaint: %q %v", st.Text, buttonData(st))
+	}
+	// Beside submitted tickets, too.
+	e.handle(t, say(aWorker, "/complain"))
+	e.handle(t, say(aWorker, "/cancel"))
+	e.file(t, aWorker)
+	e.toStartDate(t, aWorker)
+	st = e.handle(t, say(aWorker, "/status")).lastReply()
+	if !strings.Contains(st.Text, "#") || !strings.Contains(st.Text, "还没提交") || !slices.Contains(buttonData(st), "ik|resume") {
+		t.Errorf("/status with a ticket and a complaint in progress: %q %v", st.Text, buttonData(st))
+	}
+	// With neither, nothing is offered.
+	if st := e.handle(t, say(43, "/status")).lastReply(); !strings.Contains(st.Text, "还没有投诉") || len(st.Buttons) != 0 {
+		t.Errorf("/status of a newcomer: %q", st.Text)
+	}
+}
