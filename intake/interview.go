@@ -675,7 +675,9 @@ func isDoneWord(s string) bool {
 
 func isStillEmployed(s string) bool {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "在职", "还在职", "还在", "还在上班", "没离职", "未离职", "still employed", "still working", "still there":
+	case "在职", "还在职", "还在", "还在上班", "没离职", "未离职", "没有离职", "还没离职", "还没有离职", "没走", "还没走",
+		"还在干", "还在做", "还在工作", "在上班", "在干", "至今", "至今在职", "现在还在", "现在还在干",
+		"still employed", "still working", "still there", "still work there", "i still work there", "not yet":
 		return true
 	}
 	return false

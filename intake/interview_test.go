@@ -502,3 +502,28 @@ func TestInterviewButtons(t *testing.T) {
 		t.Fatalf("stale buttons moved the interview to %s", iv.Step)
 	}
 }
+
+// Workers say they still work there in many ways; each ends the end-date
+// step without a date, as the "Still employed" button does.
+func TestStillEmployedTyped(t *testing.T) {
+	for _, raw := range []string{"还在职", "还在干", "还在做", "没有离职", "至今", "still work there"} {
+		iv := newTestInterview(t)
+		mustPress(t, iv, PressAgree)
+		for _, a := range typical() {
+			if a.step == StepEndDate {
+				break
+			}
+			mustAnswer(t, iv, a.raw)
+		}
+		if iv.Step != StepEndDate {
+			t.Fatalf("at %s, want the end date", iv.Step)
+		}
+		if err := iv.Answer(raw); err != nil {
+			t.Errorf("%q at the end date: %v", raw, err)
+			continue
+		}
+		if iv.Step == StepEndDate || !iv.Answers.EndDate.IsZero() {
+			t.Errorf("%q: at %s, end date %v", raw, iv.Step, iv.Answers.EndDate)
+		}
+	}
+}
