@@ -846,6 +846,11 @@ func (iv *Interview) display(s Step, lang string) string {
 	case StepEmployer:
 		return a.Employer
 	case StepProvince:
+		// Stored by its Chinese short name; an English summary names it
+		// in English.
+		if p, ok := calc.LookupProvince(a.Province); ok && lang == "en" {
+			return p.En
+		}
 		return a.Province
 	case StepCity:
 		return a.City

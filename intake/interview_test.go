@@ -527,3 +527,19 @@ func TestStillEmployedTyped(t *testing.T) {
 		}
 	}
 }
+
+// The summary in English names the province in English (it is stored by
+// its Chinese name), and in Chinese in Chinese.
+func TestSummaryProvinceInTheWorkersLanguage(t *testing.T) {
+	iv := newTestInterview(t)
+	mustPress(t, iv, PressAgree)
+	for _, a := range typical() {
+		mustAnswer(t, iv, a.raw)
+	}
+	if s := iv.Summary("en"); !strings.Contains(s, ": Guangdong\n") || strings.Contains(s, "广东") {
+		t.Errorf("English summary:\n%s", s)
+	}
+	if s := iv.Summary("zh"); !strings.Contains(s, ": 广东\n") {
+		t.Errorf("Chinese summary:\n%s", s)
+	}
+}
