@@ -386,3 +386,22 @@ func TestStatusShowsTheUnsubmittedComplaint(t *testing.T) {
 		t.Errorf("/status of a newcomer: %q", st.Text)
 	}
 }
+
+// /deletedata warns that open complaints are withdrawn (which it does), and
+// its English count reads as English.
+func TestDeleteDataSaysOpenComplaintsAreWithdrawn(t *testing.T) {
+	e := newFollowUpConv(t)
+	n := e.file(t, aWorker)
+	for lang, want := range map[string]string{"zh": "撤回", "en": "withdrawn"} {
+		if got := e.handle(t, inLang(say(aWorker, "/deletedata"), lang)).last(); !strings.Contains(got, want) {
+			t.Errorf("/deletedata (%s) does not say open complaints are withdrawn: %q", lang, got)
+		}
+	}
+	got := e.handle(t, inLang(press(aWorker, "dd|yes"), "en")).last()
+	if !strings.Contains(got, "complaints: 1") {
+		t.Errorf("after /deletedata: %q", got)
+	}
+	if tk, err := e.store.GetTicket(t.Context(), n); err != nil || tk.State.Open() {
+		t.Errorf("ticket #%d after /deletedata: %v, %v", n, tk.State, err)
+	}
+}
