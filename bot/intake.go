@@ -407,13 +407,13 @@ func (c *Conversation) status(ctx context.Context, in Incoming, lang string, out
 	// A complaint not yet submitted (being filled in, or paused) is no
 	// ticket, but a worker asking for their complaints' state is looking
 	// for it too: say it is there and offer to go on with it.
-	unsent, err := c.unsubmitted(ctx, in.ChatID, lang)
+	unsent, label, err := c.unsubmitted(ctx, in.ChatID, lang)
 	if err != nil {
 		return err
 	}
 	var resume [][]Button
 	if unsent != "" {
-		resume = [][]Button{{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}}}
+		resume = [][]Button{{{Text: label, Data: "ik|resume"}}}
 	}
 	if len(mine) == 0 {
 		if unsent != "" {
@@ -439,20 +439,21 @@ var unsubmittedTexts = struct{ filling, paused text }{
 }
 
 // unsubmitted says whether the chat has a complaint in progress or paused,
-// or is "" when it has neither.
-func (c *Conversation) unsubmitted(ctx context.Context, chatID int64, lang string) (string, error) {
+// with the label of the button that goes on with it; "" when it has
+// neither.
+func (c *Conversation) unsubmitted(ctx context.Context, chatID int64, lang string) (say, button string, err error) {
 	on, err := c.interviewing(ctx, chatID)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if on {
-		return unsubmittedTexts.filling.in(lang), nil
+		return unsubmittedTexts.filling.in(lang), pauseTexts.keepOn.in(lang), nil
 	}
 	paused, err := c.hasDraft(ctx, chatID)
 	if err != nil || !paused {
-		return "", err
+		return "", "", err
 	}
-	return unsubmittedTexts.paused.in(lang), nil
+	return unsubmittedTexts.paused.in(lang), pauseTexts.resumeButton.in(lang), nil
 }
 
 var noEvidence = text{"投诉 #%d 没有证据文件。", "Complaint #%d has no evidence files."}

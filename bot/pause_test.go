@@ -363,6 +363,10 @@ func TestStatusShowsTheUnsubmittedComplaint(t *testing.T) {
 	if strings.Contains(st.Text, "还没有投诉") || !strings.Contains(st.Text, "还没提交") || !slices.Contains(buttonData(st), "ik|resume") {
 		t.Errorf("/status mid-interview: %q %v", st.Text, buttonData(st))
 	}
+	// It is not paused: the button does not say so.
+	if len(st.Buttons) == 0 || strings.Contains(st.Buttons[0][0].Text, "暂停") {
+		t.Errorf("/status mid-interview offers %v", st.Buttons)
+	}
 	if got := e.handle(t, press(aWorker, "ik|resume")).last(); !strings.Contains(got, "(6/16)") {
 		t.Errorf("go on after /status: %q", got)
 	}
