@@ -460,6 +460,13 @@ var noEvidence = text{"投诉 #%d 没有证据文件。", "Complaint #%d has no 
 
 var withdrawLabel = text{"撤回 #%d", "Withdraw #%d"}
 
+var withdrawTexts = struct{ ask, yes, no, kept text }{
+	ask:  text{"确定要撤回投诉 **#%d** 吗？撤回后调解员会停止处理，这份投诉不能再恢复；需要时可以重新发送 /complain。", "Withdraw complaint **#%d**? The mediator stops working on it and it cannot be taken up again; you can always send /complain anew."},
+	yes:  text{"是，撤回", "Yes, withdraw it"},
+	no:   text{"不撤回", "No, keep it"},
+	kept: text{"好的，投诉 **#%d** 没有撤回，调解员会继续处理。", "OK: complaint **#%d** is not withdrawn; the mediator goes on with it."},
+}
+
 func (c *Conversation) deleteData(ctx context.Context, in Incoming, lang string, out Responder) error {
 	if in.ChatType == ChatGroup {
 		return out.Send(ctx, Reply{Text: intakeTexts.group.in(lang), Buttons: c.privateLink(lang, "deletedata")})
@@ -661,6 +668,21 @@ func (c *Conversation) ticketAction(ctx context.Context, in Incoming, arg, lang 
 		}
 		return c.intake.messenger.SendTo(ctx, in.UserID, Reply{Text: full.Text(lang), Buttons: mediatorButtons(full, lang)})
 	case "wd":
+		// A worker's tap on "withdraw" in /status is asked about first: a
+		// withdrawn complaint is not taken up again.
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(withdrawTexts.ask.in(lang), n), Buttons: [][]Button{
+			{{Text: withdrawTexts.yes.in(lang), Data: "tk|wdy|" + num}},
+			{{Text: withdrawTexts.no.in(lang), Data: "tk|wdn|" + num}},
+		}})
+	case "wdn":
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(withdrawTexts.kept.in(lang), n)})
+	case "wdy":
 		t, err = svc.Withdraw(ctx, in.UserID, n, "")
 	case "med":
 		t, err = svc.Transition(ctx, in.UserID, n, intake.StateInMediation, "")

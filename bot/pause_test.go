@@ -409,3 +409,42 @@ func TestDeleteDataSaysOpenComplaintsAreWithdrawn(t *testing.T) {
 		t.Errorf("ticket #%d after /deletedata: %v, %v", n, tk.State, err)
 	}
 }
+
+// "Withdraw" in /status asks first: a mistaken tap does not end the
+// complaint, and "yes" does.
+func TestWithdrawAsksFirst(t *testing.T) {
+	e := newFollowUpConv(t)
+	n := e.file(t, aWorker)
+	st := e.handle(t, say(aWorker, "/status")).lastReply()
+	wd := "tk|wd|" + strconv.FormatInt(n, 10)
+	if !slices.Contains(buttonData(st), wd) {
+		t.Fatalf("/status offers no withdrawal: %v", buttonData(st))
+	}
+	ask := e.handle(t, press(aWorker, wd)).lastReply()
+	if !strings.Contains(ask.Text, "撤回") || !slices.Contains(buttonData(ask), "tk|wdy|"+strconv.FormatInt(n, 10)) {
+		t.Fatalf("withdraw does not ask: %q %v", ask.Text, buttonData(ask))
+	}
+	open := func() bool {
+		tk, err := e.store.GetTicket(t.Context(), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk.State.Open()
+	}
+	if !open() {
+		t.Fatal("the complaint was withdrawn before the worker said yes")
+	}
+	if got := e.handle(t, press(aWorker, "tk|wdn|"+strconv.FormatInt(n, 10))).last(); !strings.Contains(got, "没有撤回") || !open() {
+		t.Errorf("keeping it: %q", got)
+	}
+	e.handle(t, press(aWorker, "tk|wdy|"+strconv.FormatInt(n, 10)))
+	if open() {
+		t.Error("yes did not withdraw the complaint")
+	}
+	// Another user's yes changes nothing.
+	m := e.file(t, aWorker)
+	e.handle(t, press(43, "tk|wdy|"+strconv.FormatInt(m, 10)))
+	if tk, _ := e.store.GetTicket(t.Context(), m); !tk.State.Open() {
+		t.Error("someone else withdrew the complaint")
+	}
+}
