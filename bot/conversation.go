@@ -214,9 +214,15 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		}
 		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: append(topicButtons(lang), c.complaintUnderWay(ctx, in, lang)...)})
 	case "help":
-		return out.Send(ctx, Reply{Text: c.helpText(ctx, in, lang)})
+		if err := out.Send(ctx, Reply{Text: c.helpText(ctx, in, lang)}); err != nil {
+			return err
+		}
+		return c.stepAgain(ctx, in, lang, out)
 	case "privacy":
-		return out.Send(ctx, Reply{Text: c.privacyText(in, lang)})
+		if err := out.Send(ctx, Reply{Text: c.privacyText(in, lang)}); err != nil {
+			return err
+		}
+		return c.stepAgain(ctx, in, lang, out)
 	case "calc":
 		if in.ChatType == ChatPrivate {
 			// A complaint half filled in is not dropped for a calculation.

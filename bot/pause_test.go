@@ -448,3 +448,27 @@ func TestWithdrawAsksFirst(t *testing.T) {
 		t.Error("someone else withdrew the complaint")
 	}
 }
+
+// /help and /privacy read in the middle of a form end with the form's
+// question again (with its buttons), so the worker sees it still waits.
+func TestHelpMidFormAsksTheStepAgain(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	for _, cmd := range []string{"/help", "/privacy"} {
+		r := e.handle(t, say(aWorker, cmd))
+		if len(r.replies) != 2 || !strings.Contains(r.last(), "(6/16)") || !strings.Contains(r.last(), "回到投诉") {
+			t.Errorf("%s mid-interview: %q", cmd, r.all())
+		}
+	}
+	if got := e.handle(t, say(aWorker, "2023-03-01")).last(); !strings.Contains(got, "(7/16)") {
+		t.Errorf("the interview does not go on: %q", got)
+	}
+	e.handle(t, press(43, "calc|overtime"))
+	if r := e.handle(t, say(43, "/help")); len(r.replies) != 2 || !strings.Contains(r.last(), "(1/") {
+		t.Errorf("/help mid-calculation: %q", r.all())
+	}
+	// Outside a form, /help is all.
+	if r := e.handle(t, say(44, "/help")); len(r.replies) != 1 {
+		t.Errorf("/help outside a form: %q", r.all())
+	}
+}
