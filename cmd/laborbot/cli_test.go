@@ -160,3 +160,36 @@ func TestCLIVersion(t *testing.T) {
 		}
 	}
 }
+
+// Flags after the arguments count as flags ("restore FILE --force" used to
+// say "takes 1 argument(s), got 2"); "--" ends the flags.
+func TestCLIFlagsAfterArguments(t *testing.T) {
+	fs := (&Main{Stderr: &bytes.Buffer{}}).flagSet("restore", "[--force] FILE", "")
+	force := fs.Bool("force", false, "")
+	for _, c := range []struct {
+		args      []string
+		force     bool
+		arguments []string
+	}{
+		{[]string{"--force", "a.db"}, true, []string{"a.db"}},
+		{[]string{"a.db", "--force"}, true, []string{"a.db"}},
+		{[]string{"a.db"}, false, []string{"a.db"}},
+		{[]string{"--", "--force"}, false, []string{"--force"}},
+		{[]string{"a.db", "--", "-b"}, false, []string{"a.db", "-b"}},
+		{[]string{"-"}, false, []string{"-"}},
+	} {
+		*force = false
+		if err := parseInterspersed(fs, c.args); err != nil {
+			t.Errorf("%v: %v", c.args, err)
+			continue
+		}
+		if *force != c.force || !slices.Equal(fs.Args(), c.arguments) {
+			t.Errorf("%v: force %v, arguments %q; want %v, %q", c.args, *force, fs.Args(), c.force, c.arguments)
+		}
+	}
+	// Through the program: the file is one argument, and the flag is taken.
+	_, errOut, err := runCLI(t, map[string]string{"DATA_DIR": t.TempDir()}, "restore", "/nonexistent/backup.db", "--force")
+	if err == nil || strings.Contains(errOut, "argument(s)") || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("restore FILE --force: %v %q", err, errOut)
+	}
+}
