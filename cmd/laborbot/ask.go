@@ -34,7 +34,7 @@ func (m *Main) runAsk(ctx context.Context, cfg Config, args []string) error {
 		fmt.Fprintln(m.Stderr, "usage: laborbot ask [--json] [-k N] [--lang zh|en] QUESTION   (QUESTION - reads one question per line from stdin)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		return errUsage
 	}
 	if *lang != "" && *lang != "zh" && *lang != "en" {

@@ -108,3 +108,15 @@ func TestAskUsageErrors(t *testing.T) {
 		t.Errorf("a mediators' group without Telegram: %v", err)
 	}
 }
+
+// A flag after the question is a flag, not words of the question.
+func TestAskFlagAfterQuestion(t *testing.T) {
+	out, _, err := runMain(t, "", nil, "ask", "老板拖欠我三个月工资怎么办", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a askOut
+	if err := json.Unmarshal([]byte(out), &a); err != nil || a.Question != "老板拖欠我三个月工资怎么办" {
+		t.Errorf("ask QUESTION --json: %v %q\n%.300s", err, a.Question, out)
+	}
+}
