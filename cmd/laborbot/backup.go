@@ -310,9 +310,9 @@ func (m *Main) onStore(ctx context.Context, cfg Config, req controlRequest, payl
 func dataFile(cfg Config) string { return filepath.Join(cfg.DataDir, "laborbot.db") }
 
 const backupUsage = `write a consistent copy of the embedded store (DATA_DIR/laborbot.db) to FILE (mode 0600),
-  while the bot runs or not; "-" writes it to standard output. The copy holds the workers'
-  personal data (encrypted when DATA_KEY is set): keep it as safe as the data file.
-  With REDIS_URL, use Redis's own persistence instead (README.md, "Backup and restore").
+while the bot runs or not; "-" writes it to standard output. The copy holds the workers'
+personal data (encrypted when DATA_KEY is set): keep it as safe as the data file.
+With REDIS_URL, use Redis's own persistence instead (README.md, "Backup and restore").
 `
 
 func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
@@ -384,10 +384,10 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 }
 
 const restoreUsage = `replace all data of the embedded store with the backup FILE (made by laborbot backup),
-  while the bot runs or not, in one step: the bot serves the backup's data at once.
-  FILE is checked first: a laborbot backup, whose personal data opens with this DATA_KEY.
-  What was written since the backup is lost, except the staff audit log, which is kept.
-  Asks for "yes" unless --force.
+while the bot runs or not, in one step: the bot serves the backup's data at once.
+FILE is checked first: a laborbot backup, whose personal data opens with this DATA_KEY.
+What was written since the backup is lost, except the staff audit log, which is kept.
+Asks for "yes" unless --force.
 `
 
 func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error {
