@@ -254,6 +254,25 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 		return err
 	}
 	switch {
+	case arg == "cancel" && iv == nil:
+		// The Cancel button of an interview no longer under way (an older
+		// message; the complaint paused for a calculation): it must not end
+		// what the chat does now, nor say a complaint was deleted. As
+		// /cancel with nothing to stop, it offers the paused one.
+		ok, err := c.hasDraft(ctx, in.ChatID)
+		if err != nil {
+			return err
+		}
+		if ok && in.ChatType == ChatPrivate {
+			return out.Send(ctx, Reply{Text: pauseTexts.nothingButDraft.in(lang), Buttons: [][]Button{
+				{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}},
+				{{Text: pauseTexts.discardButton.in(lang), Data: "ik|discard"}},
+			}})
+		}
+		if st, err := c.loadState(ctx, in.ChatID); err != nil || st != nil {
+			return out.Send(ctx, Reply{Text: texts.expired.in(lang)})
+		}
+		return out.Send(ctx, Reply{Text: pauseTexts.nothing.in(lang)})
 	case arg == "cancel":
 		if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 			return err

@@ -472,3 +472,27 @@ func TestHelpMidFormAsksTheStepAgain(t *testing.T) {
 		t.Errorf("/help outside a form: %q", r.all())
 	}
 }
+
+// The interview's Cancel button on an older message, pressed while the
+// complaint is paused for a calculation, neither ends the calculation nor
+// says the complaint was deleted: it offers the paused complaint.
+func TestStaleInterviewCancelKeepsCalculationAndDraft(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	e.handle(t, say(aWorker, "/calc"))
+	e.handle(t, press(aWorker, "pz|calc:overtime"))
+	r := e.handle(t, press(aWorker, "ik|cancel"))
+	if strings.Contains(r.all(), "已删除") || !slices.Contains(buttonData(r.lastReply()), "ik|resume") {
+		t.Errorf("an old Cancel during the calculation: %q %v", r.all(), buttonData(r.lastReply()))
+	}
+	if got := e.handle(t, say(aWorker, "8000")).last(); !strings.Contains(got, "(2/5)") {
+		t.Errorf("the calculation did not go on: %q", got)
+	}
+	if got := e.handle(t, say(aWorker, "/complain")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("the paused complaint is gone: %q", got)
+	}
+	// With nothing at all, it says nothing is in progress.
+	if got := e.handle(t, press(43, "ik|cancel")).last(); strings.Contains(got, "已删除") || !strings.Contains(got, "没有进行中") {
+		t.Errorf("an old Cancel with nothing in progress: %q", got)
+	}
+}
