@@ -348,6 +348,18 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 			if err := out.Ack(ctx, ""); err != nil {
 				return err
 			}
+			// A calculator's Cancel on an older message must not end a
+			// complaint under way since: the complaint stays, asked again.
+			if busy, err := c.interviewing(ctx, in.ChatID); err != nil || busy {
+				if err != nil {
+					return err
+				}
+				iv, err := c.loadInterview(ctx, in.ChatID)
+				if err != nil || iv == nil {
+					return err
+				}
+				return c.showInterview(ctx, iv, lang, out, pauseTexts.backTo.in(lang))
+			}
 			if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 				return err
 			}

@@ -496,3 +496,22 @@ func TestStaleInterviewCancelKeepsCalculationAndDraft(t *testing.T) {
 		t.Errorf("an old Cancel with nothing in progress: %q", got)
 	}
 }
+
+// A calculator's Cancel button on an older message, pressed after the
+// worker went back to the complaint, keeps the complaint (it used to
+// delete it and say the calculation was cancelled).
+func TestStaleCalcCancelKeepsTheComplaint(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	e.handle(t, say(aWorker, "/calc"))
+	e.handle(t, press(aWorker, "pz|calc:overtime"))
+	if got := e.handle(t, say(aWorker, "/complain")).last(); !strings.Contains(got, "(6/16)") {
+		t.Fatalf("/complain after the pause: %q", got)
+	}
+	if got := e.handle(t, press(aWorker, "calc|cancel")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("an old calculator Cancel during the interview: %q", got)
+	}
+	if got := e.handle(t, say(aWorker, "2023-03-01")).last(); !strings.Contains(got, "(7/16)") {
+		t.Errorf("the complaint does not go on: %q", got)
+	}
+}
