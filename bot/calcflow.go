@@ -161,6 +161,20 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 	}
 	f := k.Fields[st.Step]
 	raw = strings.TrimSpace(raw)
+	if !f.Required && f.Kind != calc.FieldBool {
+		// "跳过", "不知道" typed as the prompt invites, like the button
+		// (a yes/no question reads "没有" as no, not as a skip); "还在职"
+		// for the day the job ended: no end, or today where the prompt
+		// asks for today when still employed.
+		switch {
+		case intake.IsSkipWord(raw):
+			raw = ""
+		case endOfJob(f) && intake.IsStillEmployed(raw) && k.Name == calc.KindDoubleWage:
+			raw = c.now().Format("2006-01-02")
+		case endOfJob(f) && intake.IsStillEmployed(raw):
+			raw = ""
+		}
+	}
 	if raw == "" && f.Required {
 		return c.askField(ctx, st, lang, out, "")
 	}
@@ -227,4 +241,10 @@ func inputMessage(err error, lang string) string {
 		return markdown.Literal(ie.Message(lang))
 	}
 	return markdown.Literal(err.Error())
+}
+
+// endOfJob reports whether a calculator's field is the day the job ended,
+// which a worker still employed skips.
+func endOfJob(f calc.Field) bool {
+	return f.Kind == calc.FieldDate && (f.Name == "end" || f.Name == "ended" || f.Name == "left")
 }

@@ -515,3 +515,42 @@ func TestStaleCalcCancelKeepsTheComplaint(t *testing.T) {
 		t.Errorf("the complaint does not go on: %q", got)
 	}
 }
+
+// A calculator takes "跳过" and "不知道" typed for a question it lets the
+// worker skip, as the interview does, and "还在职" for the day the job
+// ended; a yes/no question still reads "没有" as no.
+func TestCalcTypedSkip(t *testing.T) {
+	conv, _ := newConv(t)
+	do := func(in bot.Incoming) string {
+		r := &recorder{}
+		if err := conv.Handle(context.Background(), in, r); err != nil {
+			t.Fatal(err)
+		}
+		return r.last()
+	}
+	cb := func(data string) bot.Incoming {
+		return bot.Incoming{ChatID: 42, UserID: 42, ChatType: bot.ChatPrivate, Kind: bot.KindCallback, Data: data}
+	}
+	do(cb("calc|severance"))
+	do(private("2021-03-01"))
+	do(private("2024-09-15"))
+	do(private("8000"))
+	if got := do(private("不知道")); !strings.Contains(got, "(5/7)") {
+		t.Errorf("不知道 for the local average wage: %q", got)
+	}
+	do(cb("calc|deadline"))
+	do(private("2025-06-01"))
+	do(private("是"))
+	if got := do(private("还在职")); strings.Contains(got, "⚠️") || !strings.Contains(got, "元") && !strings.Contains(got, "时效") {
+		t.Errorf("还在职 for the end of the job: %q", got)
+	}
+	do(cb("calc|double-wage"))
+	do(private("2025-01-10"))
+	if got := do(private("跳过")); !strings.Contains(got, "(3/4)") {
+		t.Errorf("跳过 for the day the contract was signed: %q", got)
+	}
+	do(private("还在职"))
+	if got := do(private("5000")); strings.Contains(got, "⚠️") || !strings.Contains(got, "元") {
+		t.Errorf("double wages while still employed: %q", got)
+	}
+}

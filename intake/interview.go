@@ -657,6 +657,14 @@ func (iv *Interview) unmark(s Step) {
 	}
 }
 
+// IsSkipWord reports whether typed text means "skip this question" (跳过,
+// 不知道, 没有, skip …): the calculators take it as the interview does.
+func IsSkipWord(s string) bool { return isSkipWord(s) }
+
+// IsStillEmployed reports whether typed text says the job has not ended
+// (还在职, 还在干, still working …).
+func IsStillEmployed(s string) bool { return isStillEmployed(s) }
+
 func isSkipWord(s string) bool {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "跳过", "略过", "没有", "无", "不知道", "不清楚", "不记得", "skip", "none", "no", "n/a", "-", "/":
