@@ -338,6 +338,9 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 	if target == "-" {
 		return backup(m.Stdout)
 	}
+	if err := checkBackupTarget(target, dataFile(cfg)); err != nil {
+		return err
+	}
 	// Into a private temporary file beside the target, renamed over it
 	// once complete and checked: a failed backup never leaves a torn
 	// file under the name of a good one.
@@ -380,6 +383,28 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "backup written to %s: %d tickets, %d bytes (it holds workers' personal data: keep it safe)\n", target, n, fi.Size())
+	return nil
+}
+
+// checkBackupTarget refuses a FILE the backup must not be renamed over:
+// the data file itself (the bot would go on writing to a file no longer
+// on disk, and all of it would be lost at the next start), or a
+// directory; and says plainly when FILE's directory does not exist.
+func checkBackupTarget(target, data string) error {
+	if fi, err := os.Stat(target); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("backup: %s is a directory: name the backup file, e.g. %s", target,
+				filepath.Join(target, "laborbot-"+time.Now().Format("2006-01-02")+".db"))
+		}
+		if live, err := os.Stat(data); err == nil && os.SameFile(fi, live) {
+			return fmt.Errorf("backup: %s is the data file itself (DATA_DIR): write the backup to another file", target)
+		}
+	}
+	if dir := filepath.Dir(target); dir != "" {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("backup: directory %s does not exist", dir)
+		}
+	}
 	return nil
 }
 

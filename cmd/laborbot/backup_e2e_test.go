@@ -396,3 +396,36 @@ func TestBackupAcrossProcesses(t *testing.T) {
 		t.Fatalf("restore through the restarted bot process: %v\n%s\n%s", err, out, logs)
 	}
 }
+
+// A backup is never renamed over the data file itself (the running bot
+// would write on into a file gone from disk, lost at its next start), nor
+// over a directory; a missing directory is named.
+func TestBackupRefusesTheDataFile(t *testing.T) {
+	dataDir := t.TempDir()
+	data := filepath.Join(dataDir, "laborbot.db")
+	writeSealedStore(t, data, backupDataKey)
+	env := map[string]string{"DATA_DIR": dataDir, "DATA_KEY": backupDataKey}
+	before, err := os.Stat(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(data, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{data, link} {
+		if out, err := runCommand(t, env, "backup", target); err == nil || !strings.Contains(err.Error(), "data file itself") {
+			t.Errorf("backup onto the data file (%s): %v\n%s", target, err, out)
+		}
+	}
+	if after, err := os.Stat(data); err != nil || !os.SameFile(before, after) {
+		t.Errorf("the data file was replaced: %v", err)
+	}
+	dir := t.TempDir()
+	if _, err := runCommand(t, env, "backup", dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("backup onto a directory: %v", err)
+	}
+	if _, err := runCommand(t, env, "backup", filepath.Join(dir, "no", "b.db")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("backup into a missing directory: %v", err)
+	}
+}
