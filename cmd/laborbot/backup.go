@@ -425,6 +425,11 @@ func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error 
 		return errRedisBackup
 	}
 	path := flags.Arg(0)
+	if fi, err := os.Stat(path); err == nil {
+		if live, err := os.Stat(dataFile(cfg)); err == nil && os.SameFile(fi, live) {
+			return fmt.Errorf("restore: %s is the data file itself (DATA_DIR), not a backup: give the file laborbot backup wrote", path)
+		}
+	}
 	sealer, err := intake.NewSealer(cfg.DataKey)
 	if err != nil {
 		return fmt.Errorf("DATA_KEY: %w", err)

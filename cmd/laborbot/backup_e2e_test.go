@@ -421,6 +421,11 @@ func TestBackupRefusesTheDataFile(t *testing.T) {
 	if after, err := os.Stat(data); err != nil || !os.SameFile(before, after) {
 		t.Errorf("the data file was replaced: %v", err)
 	}
+	// Nor is the data file restored over itself (it said "in use by
+	// another laborbot process").
+	if _, err := runCommand(t, env, "restore", "--force", data); err == nil || !strings.Contains(err.Error(), "data file itself") {
+		t.Errorf("restore from the data file: %v", err)
+	}
 	dir := t.TempDir()
 	if _, err := runCommand(t, env, "backup", dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("backup onto a directory: %v", err)
