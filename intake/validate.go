@@ -183,6 +183,14 @@ func ParseCount(raw string) (int, error) {
 		s = strings.TrimPrefix(s, prefix)
 	}
 	r, ok := calc.ParseNumber(s)
+	if !ok && strings.ContainsAny(s, "几") {
+		// "十几个", "几十人": a guess is the mediator's to make, not ours;
+		// a rough figure is all that is asked.
+		return 0, &ValidationError{Msg: calc.Text{
+			Zh: fmt.Sprintf("“%s”没法记成一个数。写个大概的数就行，例如“十几个”就写 15。", raw),
+			En: fmt.Sprintf("%q cannot be recorded as a number: a rough figure is fine, e.g. 15.", raw),
+		}}
+	}
 	if !ok || !r.IsInt() {
 		return 0, &ValidationError{Msg: calc.Text{
 			Zh: "请填一个人数，例如 0、3 或 25（只有你自己就填 0）。",

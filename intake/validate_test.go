@@ -358,3 +358,16 @@ func TestTicketText(t *testing.T) {
 		t.Errorf("masked Text:\n%s", masked)
 	}
 }
+
+// "十几个" is not guessed: the worker is asked for a rough figure, with an
+// example, instead of the generic message.
+func TestParseCountRoughFigure(t *testing.T) {
+	for _, in := range []string{"十几个", "几十人", "二十几个"} {
+		_, err := ParseCount(in)
+		wantValidation(t, err, in)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.Msg.Zh, "大概") || !strings.Contains(ve.Msg.Zh, in) || !strings.Contains(ve.Msg.En, "rough") {
+			t.Errorf("ParseCount(%q): %v", in, err)
+		}
+	}
+}
