@@ -371,3 +371,14 @@ func TestParseCountRoughFigure(t *testing.T) {
 		}
 	}
 }
+
+// A ticket's submission time reads in the unions' time (UTC+8), as the
+// console shows it, whatever the server's zone.
+func TestTicketTimeInChinaTime(t *testing.T) {
+	tk := Ticket{Number: 3, CreatedAt: time.Date(2026, 12, 4, 22, 33, 0, 0, time.UTC)}
+	for _, lang := range []string{"zh", "en"} {
+		if got := markdown.Plain(tk.Text(lang)); !strings.Contains(got, "2026-12-05 06:33") {
+			t.Errorf("ticket text (%s):\n%s", lang, got)
+		}
+	}
+}
