@@ -257,7 +257,8 @@ func (c *Conversation) stepInNewLang(ctx context.Context, in Incoming, lang stri
 		return nil
 	}
 	if busy, _ := c.interviewing(ctx, in.ChatID); !busy {
-		return nil
+		// A calculation's question, in the new language.
+		return c.stepAgain(ctx, in, lang, out)
 	}
 	_, err := c.resumeComplaint(ctx, in, lang, out)
 	return err

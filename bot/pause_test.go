@@ -467,6 +467,10 @@ func TestHelpMidFormAsksTheStepAgain(t *testing.T) {
 	if r := e.handle(t, say(43, "/help")); len(r.replies) != 2 || !strings.Contains(r.last(), "(1/") {
 		t.Errorf("/help mid-calculation: %q", r.all())
 	}
+	// /lang mid-calculation asks the question again in the new language.
+	if r := e.handle(t, say(43, "/lang en")); !strings.Contains(r.last(), "(1/") || !strings.Contains(r.last(), "Back to the calculation") {
+		t.Errorf("/lang en mid-calculation: %q", r.all())
+	}
 	// Outside a form, /help is all.
 	if r := e.handle(t, say(44, "/help")); len(r.replies) != 1 {
 		t.Errorf("/help outside a form: %q", r.all())
