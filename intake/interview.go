@@ -476,6 +476,11 @@ func (iv *Interview) apply(s Step, raw string) (filled, cleared []Step, err erro
 		if err != nil {
 			return nil, nil, err
 		}
+		// "深圳市宝安区" or "深圳宝安" answers the district too.
+		if city, district := splitCity(v); district != "" {
+			a.City, a.District = city, district
+			return []Step{StepCity, StepDistrict}, nil, nil
+		}
 		a.City = v
 	case StepDistrict:
 		v, err := checkText(s, raw, 1, 40)

@@ -543,3 +543,22 @@ func TestSummaryProvinceInTheWorkersLanguage(t *testing.T) {
 		t.Errorf("Chinese summary:\n%s", s)
 	}
 }
+
+// The city question answered with the district too ("深圳宝安",
+// "深圳市宝安区") does not ask for the district again.
+func TestCityAnswerWithDistrict(t *testing.T) {
+	for raw, want := range map[string][2]string{"深圳宝安": {"深圳", "宝安"}, "深圳市宝安区": {"深圳市", "宝安区"}} {
+		iv := newTestInterview(t)
+		mustPress(t, iv, PressAgree)
+		for _, a := range typical() {
+			if a.step == StepCity {
+				break
+			}
+			mustAnswer(t, iv, a.raw)
+		}
+		mustAnswer(t, iv, raw)
+		if iv.Step != StepStartDate || iv.Answers.City != want[0] || iv.Answers.District != want[1] {
+			t.Errorf("%q: at %s, city %q, district %q", raw, iv.Step, iv.Answers.City, iv.Answers.District)
+		}
+	}
+}

@@ -366,26 +366,61 @@ func locationFor(p calc.Province, rest string) Location {
 		loc.District = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(rest, p.Full), p.Short))
 		return loc
 	}
+	loc.City, loc.District = splitCity(rest)
+	return loc
+}
+
+// longCities are the prefecture-level cities whose names have more than
+// two characters, for splitting "新疆乌鲁木齐天山区" without a 市.
+var longCities = []string{
+	"石家庄", "张家口", "秦皇岛", "呼和浩特", "鄂尔多斯", "呼伦贝尔", "巴彦淖尔", "乌兰察布", "锡林郭勒", "阿拉善",
+	"葫芦岛", "齐齐哈尔", "牡丹江", "佳木斯", "七台河", "双鸭山", "大兴安岭", "连云港", "马鞍山", "景德镇",
+	"平顶山", "驻马店", "三门峡", "张家界", "防城港", "攀枝花", "六盘水", "西双版纳", "德宏州", "日喀则",
+	"嘉峪关", "石嘴山", "克拉玛依", "吐鲁番", "乌鲁木齐", "哈尔滨", "神农架", "阿勒泰", "喀什地区", "伊犁",
+}
+
+// splitCity splits what follows the province into the city and the
+// district. The city ends at 市, 州 (自治州), 盟 or 地区; without any of
+// them, words ("Shenzhen Bao'an"); without spaces, Chinese written as
+// workers write it, "深圳宝安": the city is its first two characters
+// (most cities' names) or a longer city's name, and the rest the district.
+func splitCity(rest string) (city, district string) {
+	rest = strings.TrimSpace(rest)
 	if rest == "" {
-		return loc
+		return "", ""
 	}
-	// The city ends at 市, 州 (自治州), 盟 or 地区; the rest is the district.
 	cut := -1
 	for _, marker := range []string{"市", "自治州", "地区", "盟"} {
 		if i := strings.Index(rest, marker); i >= 0 && (cut < 0 || i+len(marker) < cut) {
 			cut = i + len(marker)
 		}
 	}
-	if cut < 0 {
-		// "Guangdong Shenzhen Bao'an": words.
-		words := strings.Fields(rest)
-		loc.City = words[0]
-		loc.District = strings.Join(words[1:], " ")
-		return loc
+	if cut >= 0 {
+		return strings.TrimSpace(rest[:cut]), strings.TrimSpace(rest[cut:])
 	}
-	loc.City = strings.TrimSpace(rest[:cut])
-	loc.District = strings.TrimSpace(rest[cut:])
-	return loc
+	words := strings.Fields(rest)
+	if len(words) > 1 {
+		return words[0], strings.Join(words[1:], " ")
+	}
+	for _, c := range longCities {
+		if strings.HasPrefix(rest, c) {
+			return c, rest[len(c):]
+		}
+	}
+	runes := []rune(rest)
+	if len(runes) >= 4 && allHan(runes) {
+		return string(runes[:2]), string(runes[2:])
+	}
+	return rest, ""
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkText trims an answer and checks its length in characters.

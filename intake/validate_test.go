@@ -200,6 +200,12 @@ func TestParseLocation(t *testing.T) {
 		{"上海浦东新区", Location{"上海", "上海市", "浦东新区"}, true},
 		{"湖北省恩施土家族苗族自治州恩施市", Location{"湖北", "恩施土家族苗族自治州", "恩施市"}, true},
 		{"guangdong shenzhen", Location{"广东", "shenzhen", ""}, true},
+		// As workers write it, without 市 or 区.
+		{"广东深圳宝安", Location{"广东", "深圳", "宝安"}, true},
+		{"广东东莞长安镇", Location{"广东", "东莞", "长安镇"}, true},
+		{"广东深圳", Location{"广东", "深圳", ""}, true},
+		{"新疆乌鲁木齐天山区", Location{"新疆", "乌鲁木齐", "天山区"}, true},
+		{"河北石家庄", Location{"河北", "石家庄", ""}, true},
 		{"Inner Mongolia", Location{Province: "内蒙古"}, true},
 		{"深圳", Location{}, false},
 		{"", Location{}, false},
