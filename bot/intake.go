@@ -949,7 +949,7 @@ func (c *Conversation) export(ctx context.Context, in Incoming, lang string, out
 		}
 		return err
 	}
-	name := "tickets-" + c.now().Format("2006-01-02") + "." + string(format)
+	name := "tickets-" + c.now().In(intake.Reporting).Format("2006-01-02") + "." + string(format)
 	caption := intakeTexts.exportCaption.in(lang)
 	if !personal {
 		caption = intakeTexts.exportCaptionMasked.in(lang)

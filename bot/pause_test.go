@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laborbot/laborbot/bot"
 	"github.com/laborbot/laborbot/knowledge"
@@ -556,5 +557,16 @@ func TestCalcTypedSkip(t *testing.T) {
 	do(private("还在职"))
 	if got := do(private("5000")); strings.Contains(got, "⚠️") || !strings.Contains(got, "元") {
 		t.Errorf("double wages while still employed: %q", got)
+	}
+}
+
+// /export names its file by the unions' date (UTC+8), as the console does:
+// at 22:00 UTC it is already the next day in China.
+func TestExportFileNamedByChinaDate(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.now = time.Date(2026, 3, 2, 22, 0, 0, 0, time.UTC)
+	e.file(t, aWorker)
+	if got := e.handle(t, say(fuMediator, "/export")).last(); !strings.Contains(got, "tickets-2026-03-03.csv") {
+		t.Errorf("/export at 22:00 UTC: %q", got)
 	}
 }
