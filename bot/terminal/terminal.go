@@ -189,6 +189,11 @@ func (r *responder) SendFile(_ context.Context, name string, data []byte, captio
 	if err := os.WriteFile(name, data, 0o600); err != nil {
 		return err
 	}
+	// The full path: the file lands in whatever directory the chat was
+	// started from.
+	if abs, err := filepath.Abs(name); err == nil {
+		name = abs
+	}
 	fmt.Fprintf(r.out, "(file saved: %s) %s\n", name, caption)
 	return nil
 }

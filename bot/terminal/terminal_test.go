@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -168,4 +169,23 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// A file the bot sends (an export) is saved in the working directory and
+// its full path printed, so it can be found.
+func TestFileSavedWithItsPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var out bytes.Buffer
+	r := &responder{out: &out}
+	if err := r.SendFile(context.Background(), "../tickets.csv", []byte("x"), "导出"); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "tickets.csv")
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("printed %q, want the path %s", out.String(), want)
+	}
+	if b, err := os.ReadFile(want); err != nil || string(b) != "x" {
+		t.Errorf("saved: %q %v", b, err)
+	}
 }
