@@ -88,6 +88,13 @@ func (c *Conversation) calcFlow(ctx context.Context, in Incoming, st *chatState,
 			return true, c.askField(ctx, st, lang, out, pauseTexts.backToCalc.in(lang))
 		}
 	}
+	// "我要投诉" typed mid-calculation asks for the union, as it does
+	// anywhere else, rather than getting "not a date".
+	if k, ok := calc.LookupCalculator(st.Calc); ok && st.Step < len(k.Fields) && c.intake != nil && intake.IsComplaintRequest(in.Text) {
+		if _, err := k.Fields[st.Step].ParseOn(in.Text, c.now()); err != nil {
+			return true, c.startComplaint(ctx, in, lang, out)
+		}
+	}
 	return true, c.calcAnswer(ctx, in, st, in.Text, lang, out)
 }
 

@@ -570,3 +570,14 @@ func TestExportFileNamedByChinaDate(t *testing.T) {
 		t.Errorf("/export at 22:00 UTC: %q", got)
 	}
 }
+
+// "我要投诉" typed in the middle of a calculation starts the complaint (its
+// consent), as it does outside one, instead of "not a date".
+func TestComplaintRequestMidCalculation(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.handle(t, press(aWorker, "calc|severance"))
+	got := e.handle(t, say(aWorker, "我要投诉")).last()
+	if strings.Contains(got, "⚠️") || !strings.Contains(got, "同意") {
+		t.Errorf("我要投诉 mid-calculation: %q", got)
+	}
+}
