@@ -193,3 +193,18 @@ func TestCLIFlagsAfterArguments(t *testing.T) {
 		t.Errorf("restore FILE --force: %v %q", err, errOut)
 	}
 }
+
+// eval outside the checkout found none of its default sets and exited 0
+// having measured nothing; a set named without --file was ignored.
+func TestEvalNothingToMeasure(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, _, err := runCLI(t, nil, "eval"); err == nil || !strings.Contains(err.Error(), "no evaluation set found") {
+		t.Errorf("eval with no set: %v", err)
+	}
+	if _, _, err := runCLI(t, nil, "eval", "--calibrate", "out.json"); err == nil || !strings.Contains(err.Error(), "nothing calibrated") {
+		t.Errorf("eval --calibrate with no set: %v", err)
+	}
+	if _, errOut, err := runCLI(t, nil, "eval", "mine.jsonl"); !errors.Is(err, errUsage) || !strings.Contains(errOut, "--file") {
+		t.Errorf("eval FILE: %v %q", err, errOut)
+	}
+}
