@@ -376,7 +376,8 @@ var longCities = []string{
 	"石家庄", "张家口", "秦皇岛", "呼和浩特", "鄂尔多斯", "呼伦贝尔", "巴彦淖尔", "乌兰察布", "锡林郭勒", "阿拉善",
 	"葫芦岛", "齐齐哈尔", "牡丹江", "佳木斯", "七台河", "双鸭山", "大兴安岭", "连云港", "马鞍山", "景德镇",
 	"平顶山", "驻马店", "三门峡", "张家界", "防城港", "攀枝花", "六盘水", "西双版纳", "德宏州", "日喀则",
-	"嘉峪关", "石嘴山", "克拉玛依", "吐鲁番", "乌鲁木齐", "哈尔滨", "神农架", "阿勒泰", "喀什地区", "伊犁",
+	"嘉峪关", "石嘴山", "克拉玛依", "吐鲁番", "乌鲁木齐", "哈尔滨", "神农架", "阿勒泰", "博尔塔拉", "巴音郭楞",
+	"克孜勒苏", "黔东南", "黔西南",
 }
 
 // splitCity splits what follows the province into the city and the
@@ -402,12 +403,19 @@ func splitCity(rest string) (city, district string) {
 	if len(words) > 1 {
 		return words[0], strings.Join(words[1:], " ")
 	}
+	runes := []rune(rest)
+	// An autonomous prefecture written short, "黔东南州凯里": 州 past the
+	// second character (广州, 杭州 end there and are cities of two).
+	for i, r := range runes {
+		if r == '州' && i >= 2 {
+			return string(runes[:i+1]), string(runes[i+1:])
+		}
+	}
 	for _, c := range longCities {
 		if strings.HasPrefix(rest, c) {
 			return c, rest[len(c):]
 		}
 	}
-	runes := []rune(rest)
 	if len(runes) >= 4 && allHan(runes) {
 		return string(runes[:2]), string(runes[2:])
 	}
