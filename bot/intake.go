@@ -333,6 +333,10 @@ func (c *Conversation) interviewFlow(ctx context.Context, in Incoming, _ *chatSt
 				// same step is asked again, not a date error.
 				return true, c.questionMidInterview(ctx, in, lang, out)
 			}
+			if intake.IsComplaintRequest(in.Text) {
+				// "我要投诉" while filling it in: this is the complaint.
+				return true, c.showInterview(ctx, iv, lang, out, pauseTexts.backTo.in(lang))
+			}
 			return true, c.interviewError(ctx, in, iv, err, lang, out)
 		}
 	case KindPhoto, KindDocument:

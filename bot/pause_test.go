@@ -580,4 +580,9 @@ func TestComplaintRequestMidCalculation(t *testing.T) {
 	if strings.Contains(got, "⚠️") || !strings.Contains(got, "同意") {
 		t.Errorf("我要投诉 mid-calculation: %q", got)
 	}
+	// In the interview itself it is no wrong answer: the step again.
+	e.toStartDate(t, 43)
+	if got := e.handle(t, say(43, "我要投诉")).last(); strings.Contains(got, "⚠️") || !strings.Contains(got, "(6/16)") {
+		t.Errorf("我要投诉 mid-interview: %q", got)
+	}
 }
