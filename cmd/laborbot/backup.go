@@ -146,7 +146,7 @@ func (o *storeOps) restore(ctx context.Context, path, name string, out io.Writer
 			return fmt.Errorf("the data was restored, but reloading the knowledge base failed (restart the bot): %w", err)
 		}
 	}
-	fmt.Fprintf(out, "restored %s: %d tickets (there were %d); %d buckets, %d keys\n", name, n, len(before), sum.Buckets, sum.Keys)
+	fmt.Fprintf(out, "restored %s: tickets: %d (there were %d); %d buckets, %d keys\n", name, n, len(before), sum.Buckets, sum.Keys)
 	return nil
 }
 
@@ -382,7 +382,7 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "backup written to %s: %d tickets, %d bytes (it holds workers' personal data: keep it safe)\n", target, n, fi.Size())
+	fmt.Fprintf(m.Stdout, "backup written to %s: tickets: %d, %d bytes (it holds workers' personal data: keep it safe)\n", target, n, fi.Size())
 	return nil
 }
 
@@ -442,7 +442,7 @@ func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error 
 	}
 	src.Close()
 	if !*force {
-		fmt.Fprintf(m.Stdout, "Restore %s (%d tickets) over all data in %s? What was written since the backup is lost (the audit log is kept).\nType yes to go on: ",
+		fmt.Fprintf(m.Stdout, "Restore %s (tickets: %d) over all data in %s? What was written since the backup is lost (the audit log is kept).\nType yes to go on: ",
 			path, n, dataFile(cfg))
 		answer, err := bufio.NewReader(m.Stdin).ReadString('\n')
 		if err != nil {

@@ -60,7 +60,7 @@ func TestBackupRestoreExportWhileRunning(t *testing.T) {
 	dir := t.TempDir()
 	backup := filepath.Join(dir, "laborbot-backup.db")
 	out, err := runCommand(t, env, "backup", backup)
-	if err != nil || !strings.Contains(out, "1 tickets") {
+	if err != nil || !strings.Contains(out, "tickets: 1") {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
 	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
@@ -143,7 +143,7 @@ func TestBackupRestoreExportWhileRunning(t *testing.T) {
 	if err := m.Run(t.Context(), []string{"restore", backup}); err != nil {
 		t.Fatalf("restore: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "restored") || !strings.Contains(stdout.String(), "1 tickets") {
+	if !strings.Contains(stdout.String(), "restored") || !strings.Contains(stdout.String(), "tickets: 1") {
 		t.Errorf("restore said: %s", stdout.String())
 	}
 	say(t, tg, adminID, "/ticket 1", "张三")
@@ -214,12 +214,12 @@ func TestBackupRestoreStopped(t *testing.T) {
 	// file itself.
 	staleSocket(t, filepath.Join(dataDir, controlSocketName))
 	backup := filepath.Join(t.TempDir(), "b.db")
-	if out, err := runCommand(t, env, "backup", backup); err != nil || !strings.Contains(out, "1 tickets") {
+	if out, err := runCommand(t, env, "backup", backup); err != nil || !strings.Contains(out, "tickets: 1") {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
 	// An empty store takes the backup back.
 	empty := map[string]string{"DATA_DIR": t.TempDir(), "DATA_KEY": backupDataKey}
-	if out, err := runCommand(t, empty, "restore", "--force", backup); err != nil || !strings.Contains(out, "1 tickets (there were 0)") {
+	if out, err := runCommand(t, empty, "restore", "--force", backup); err != nil || !strings.Contains(out, "tickets: 1 (there were 0)") {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
 	out, err := runCommand(t, empty, "export", "--personal", "--format", "json")
