@@ -208,3 +208,26 @@ func TestEvalNothingToMeasure(t *testing.T) {
 		t.Errorf("eval FILE: %v %q", err, errOut)
 	}
 }
+
+// chat and ask talk to a person at a terminal: no JSON info lines between
+// the answers unless LOG_LEVEL asks for them.
+func TestTerminalToolsQuietLogs(t *testing.T) {
+	dir := t.TempDir()
+	run := func(env map[string]string, args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		m := &Main{Stdin: strings.NewReader("/help\n"), Stdout: &out, Stderr: &errOut, Environ: env}
+		if err := m.Run(context.Background(), args); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errOut.String())
+		}
+		return errOut.String()
+	}
+	for _, args := range [][]string{{"chat"}, {"ask", "加班费怎么算"}} {
+		if got := run(map[string]string{"DATA_DIR": dir}, args...); strings.Contains(got, `"level":"INFO"`) {
+			t.Errorf("%v logs at info by default:\n%s", args, got)
+		}
+	}
+	if got := run(map[string]string{"DATA_DIR": dir, "LOG_LEVEL": "info"}, "chat"); !strings.Contains(got, "knowledge base loaded") {
+		t.Errorf("chat with LOG_LEVEL=info:\n%s", got)
+	}
+}
