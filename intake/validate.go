@@ -79,6 +79,9 @@ func invalid(step Step, zh, en string) *ValidationError {
 // mobilePattern is a mainland China mobile number: 11 digits, 13x–19x.
 var mobilePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
 
+// mobileIn finds such a number inside other text.
+var mobileIn = regexp.MustCompile(`1[3-9]\d{9}`)
+
 // ParsePhone reads a mainland mobile number as people write it: with
 // spaces, dashes, dots or brackets, full-width digits, and a +86 / 0086 /
 // 86 country code, and returns the 11 digits.
@@ -99,6 +102,13 @@ func ParsePhone(raw string) (string, error) {
 		s = s[2:]
 	}
 	if !mobilePattern.MatchString(s) {
+		// "13812345678（微信同号）", "手机：13812345678": one mobile number
+		// with words around it and no other digits.
+		// ("+1 415 555 0100" is a foreign number, not 14155550100.)
+		if m := mobileIn.FindAllStringIndex(s, -1); len(m) == 1 && !strings.ContainsAny(mobileIn.ReplaceAllString(s, ""), "0123456789") &&
+			(m[0][0] == 0 || s[m[0][0]-1] != '+') {
+			return s[m[0][0]:m[0][1]], nil
+		}
 		return "", invalid(StepPhone,
 			fmt.Sprintf("“%s”不是有效的手机号。请填写 11 位手机号，例如 13812345678。", strings.TrimSpace(raw)),
 			fmt.Sprintf("%q is not a mainland mobile number. Please give 11 digits, e.g. 13812345678.", strings.TrimSpace(raw)))

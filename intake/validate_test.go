@@ -47,6 +47,11 @@ func TestParsePhone(t *testing.T) {
 		{"1381234567a", ""},
 		{"", ""},
 		{"电话", ""},
+		// As workers write it: a note beside the one number.
+		{"13812345678（微信同号）", "13812345678"},
+		{"手机：138 1234 5678", "13812345678"},
+		{"13812345678 或 13987654321", ""}, // two numbers: which?
+		{"微信 wxid_abc", ""},
 	} {
 		got, err := ParsePhone(tc.in)
 		if tc.want == "" {
