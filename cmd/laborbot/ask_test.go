@@ -30,6 +30,10 @@ func TestAskText(t *testing.T) {
 			t.Errorf("answer lacks %q:\n%s", want, out)
 		}
 	}
+	// Plain text, as the terminal chat prints it: no Markdown markup.
+	if strings.Contains(out, "**") {
+		t.Errorf("the answer shows Markdown:\n%.300s", out)
+	}
 }
 
 type askOut struct {
