@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/intake"
@@ -254,4 +255,30 @@ func inputMessage(err error, lang string) string {
 // which a worker still employed skips.
 func endOfJob(f calc.Field) bool {
 	return f.Kind == calc.FieldDate && (f.Name == "end" || f.Name == "ended" || f.Name == "left")
+}
+
+// calcNamed finds the calculator /calc's argument names: its name
+// (severance, double-wage) or its title in either language, or a part of
+// one title only ("加班费", "overtime", "年休假"); false for none, several
+// ("工资") or no argument: the menu is shown then.
+func calcNamed(arg string) (string, bool) {
+	a := strings.ToLower(strings.TrimSpace(arg))
+	if a == "" {
+		return "", false
+	}
+	for _, k := range calc.Calculators() {
+		if a == k.Name || a == strings.ToLower(k.Title.Zh) || a == strings.ToLower(k.Title.En) {
+			return k.Name, true
+		}
+	}
+	var found []string
+	for _, k := range calc.Calculators() {
+		if utf8.RuneCountInString(a) >= 2 && (strings.Contains(strings.ToLower(k.Title.Zh), a) || strings.Contains(strings.ToLower(k.Title.En), a)) {
+			found = append(found, k.Name)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return "", false
 }

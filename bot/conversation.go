@@ -224,13 +224,22 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		}
 		return c.stepAgain(ctx, in, lang, out)
 	case "calc":
+		// "/calc severance", "/calc 加班费": that calculator at once.
+		name, named := calcNamed(in.Args)
 		if in.ChatType == ChatPrivate {
 			// A complaint half filled in is not dropped for a calculation.
 			if busy, err := c.interviewing(ctx, in.ChatID); err != nil || busy {
 				if err != nil {
 					return err
 				}
-				return c.askPauseForCalc(ctx, lang, "calc", out)
+				then := "calc"
+				if named {
+					then = "calc:" + name
+				}
+				return c.askPauseForCalc(ctx, lang, then, out)
+			}
+			if named {
+				return c.startCalc(ctx, in, name, lang, out)
 			}
 		}
 		return c.calcMenu(ctx, in, lang, out)

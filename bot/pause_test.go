@@ -586,3 +586,24 @@ func TestComplaintRequestMidCalculation(t *testing.T) {
 		t.Errorf("我要投诉 mid-interview: %q", got)
 	}
 }
+
+// "/calc severance", "/calc 加班费" open that calculator; an argument naming
+// none, or several ("工资"), shows the menu; mid-interview it asks first.
+func TestCalcWithName(t *testing.T) {
+	e := newFollowUpConv(t)
+	for arg, want := range map[string]string{"severance": "(1/7)", "加班费": "(1/5)", "Overtime": "(1/5)", "年休假": "(1/"} {
+		if got := e.handle(t, say(43, "/calc "+arg)).last(); !strings.Contains(got, want) {
+			t.Errorf("/calc %s: %q", arg, got)
+		}
+		e.handle(t, say(43, "/cancel"))
+	}
+	for _, arg := range []string{"工资", "foo"} {
+		if d := buttonData(e.handle(t, say(43, "/calc "+arg)).lastReply()); !slices.Contains(d, "calc|severance") {
+			t.Errorf("/calc %s does not show the menu: %v", arg, d)
+		}
+	}
+	e.toStartDate(t, aWorker)
+	if d := buttonData(e.handle(t, say(aWorker, "/calc severance")).lastReply()); !slices.Contains(d, "pz|calc:severance") {
+		t.Errorf("/calc severance mid-interview: %v", d)
+	}
+}
