@@ -255,7 +255,13 @@ func LooksLikeQuestion(text string) bool {
 // labels, or common words for them (欠薪, 社保, 被辞退), separated by commas,
 // spaces or 、.
 func ParseTypes(raw string) ([]DisputeType, error) {
-	fields := strings.FieldsFunc(calc.Normalize(raw), func(r rune) bool {
+	// "欠薪和加班费", "工伤还有社保", "wages and overtime": the words that
+	// join two types are separators too (no label contains them).
+	joined := calc.Normalize(raw)
+	for _, w := range []string{"以及", "还有", "和", "及", "与", "跟", " and ", " & "} {
+		joined = strings.ReplaceAll(joined, w, "、")
+	}
+	fields := strings.FieldsFunc(joined, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;、，；/|", r)
 	})
 	var out []DisputeType
@@ -303,6 +309,8 @@ func appendType(ts []DisputeType, t DisputeType) []DisputeType {
 
 func lookupType(word string) (DisputeType, bool) {
 	w := strings.ToLower(strings.TrimSpace(word))
+	// "被开除了": the particle says nothing of the type.
+	w = strings.TrimSuffix(w, "了")
 	all := DisputeTypes()
 	if n, err := strconv.Atoi(w); err == nil && n >= 1 && n <= len(all) {
 		return all[n-1], true
@@ -317,7 +325,10 @@ func lookupType(word string) (DisputeType, bool) {
 		"加班": TypeOvertime, "加班工资": TypeOvertime, "overtime": TypeOvertime,
 		"社保": TypeSocialInsurance, "五险一金": TypeSocialInsurance, "保险": TypeSocialInsurance, "insurance": TypeSocialInsurance,
 		"受伤": TypeWorkInjury, "injury": TypeWorkInjury,
+		"没交社保": TypeSocialInsurance, "不交社保": TypeSocialInsurance, "没买社保": TypeSocialInsurance, "不买社保": TypeSocialInsurance,
 		"辞退": TypeDismissal, "被辞退": TypeDismissal, "开除": TypeDismissal, "解雇": TypeDismissal, "经济补偿": TypeDismissal, "裁员": TypeDismissal,
+		"被开除": TypeDismissal, "被解雇": TypeDismissal, "被裁员": TypeDismissal, "被炒": TypeDismissal, "炒鱿鱼": TypeDismissal,
+		"加班费": TypeOvertime, "没签劳动合同": TypeContract, "不签合同": TypeContract,
 		"dismissal": TypeDismissal, "severance": TypeDismissal, "fired": TypeDismissal,
 		"合同": TypeContract, "没签合同": TypeContract, "contract": TypeContract,
 		"其它": TypeOther,

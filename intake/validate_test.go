@@ -166,6 +166,13 @@ func TestParseTypes(t *testing.T) {
 		{"Unpaid wages, Labor contract", "unpaid_wages,contract"},
 		{"overtime; dismissal", "overtime,dismissal"},
 		{"被辞退", "dismissal"},
+		// As workers write it: joined by 和/还有/and, with 了.
+		{"欠薪和加班费", "unpaid_wages,overtime"},
+		{"工伤还有社保", "work_injury,social_insurance"},
+		{"1和2", "unpaid_wages,overtime"},
+		{"被开除了", "dismissal"},
+		{"没交社保", "social_insurance"},
+		{"unpaid wages and overtime", "unpaid_wages,overtime"},
 		{"other", "other"},
 		{"7", "other"},
 		{"8", ""},
