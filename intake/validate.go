@@ -183,12 +183,17 @@ const MaxCoworkers = 1000
 func ParseCount(raw string) (int, error) {
 	s := strings.ToLower(calc.Normalize(raw))
 	switch s {
-	case "没有", "无", "没", "只有我", "就我", "就我一个", "只有我一个", "none", "no", "nobody", "just me", "only me":
+	case "没有", "无", "没", "只有我", "就我", "就我一个", "只有我一个", "就我自己", "只有我自己", "我自己", "自己", "我一个人",
+		"就我一个人", "只有我一个人", "无人", "没人", "没别人", "没有别人", "none", "no", "nobody", "just me", "only me":
 		return 0, nil
 	}
+	// "二十人左右": about that many.
+	s = strings.TrimSpace(strings.TrimSuffix(s, "左右"))
 	for _, suffix := range []string{"多人", "多个", "多名", "个人", "人", "个", "名", "位", "people", "persons", "workers", "co-workers"} {
 		s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
 	}
+	// "三十来个": about that many.
+	s = strings.TrimSpace(strings.TrimSuffix(s, "来"))
 	for _, prefix := range []string{"约", "大约", "大概", "about ", "around "} {
 		s = strings.TrimPrefix(s, prefix)
 	}

@@ -140,6 +140,7 @@ func TestParseCount(t *testing.T) {
 		{"0", 0, true}, {"12", 12, true}, {"12人", 12, true}, {"约30人", 30, true}, {"5 个", 5, true},
 		{"没有", 0, true}, {"只有我", 0, true}, {"none", 0, true}, {"1,000", 1000, true},
 		{"十二个", 12, true}, {"两个人", 2, true}, {"１２人", 12, true}, {"1\u200b2", 12, true}, {"1001", 0, false}, {"15,000", 0, false},
+		{"就我自己", 0, true}, {"我一个人", 0, true}, {"没别人", 0, true}, {"三十来个", 30, true}, {"二十人左右", 20, true},
 		{"-1", 0, false}, {"many", 0, false}, {"", 0, false}, {"1.5", 0, false}, {"100001", 0, false},
 	} {
 		got, err := ParseCount(tc.in)
