@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/laborbot/laborbot/calc"
 	"github.com/laborbot/laborbot/intake"
@@ -88,6 +89,13 @@ func (c *Conversation) calcFlow(ctx context.Context, in Incoming, st *chatState,
 			return true, c.askField(ctx, st, lang, out, pauseTexts.backToCalc.in(lang))
 		}
 	}
+	// "我要投诉" typed mid-calculation asks for the union, as it does
+	// anywhere else, rather than getting "not a date".
+	if k, ok := calc.LookupCalculator(st.Calc); ok && st.Step < len(k.Fields) && c.intake != nil && intake.IsComplaintRequest(in.Text) {
+		if _, err := k.Fields[st.Step].ParseOn(in.Text, c.now()); err != nil {
+			return true, c.startComplaint(ctx, in, lang, out)
+		}
+	}
 	return true, c.calcAnswer(ctx, in, st, in.Text, lang, out)
 }
 
@@ -161,6 +169,20 @@ func (c *Conversation) calcAnswer(ctx context.Context, in Incoming, st *chatStat
 	}
 	f := k.Fields[st.Step]
 	raw = strings.TrimSpace(raw)
+	if !f.Required && f.Kind != calc.FieldBool {
+		// "跳过", "不知道" typed as the prompt invites, like the button
+		// (a yes/no question reads "没有" as no, not as a skip); "还在职"
+		// for the day the job ended: no end, or today where the prompt
+		// asks for today when still employed.
+		switch {
+		case intake.IsSkipWord(raw):
+			raw = ""
+		case endOfJob(f) && intake.IsStillEmployed(raw) && k.Name == calc.KindDoubleWage:
+			raw = c.now().Format("2006-01-02")
+		case endOfJob(f) && intake.IsStillEmployed(raw):
+			raw = ""
+		}
+	}
 	if raw == "" && f.Required {
 		return c.askField(ctx, st, lang, out, "")
 	}
@@ -227,4 +249,36 @@ func inputMessage(err error, lang string) string {
 		return markdown.Literal(ie.Message(lang))
 	}
 	return markdown.Literal(err.Error())
+}
+
+// endOfJob reports whether a calculator's field is the day the job ended,
+// which a worker still employed skips.
+func endOfJob(f calc.Field) bool {
+	return f.Kind == calc.FieldDate && (f.Name == "end" || f.Name == "ended" || f.Name == "left")
+}
+
+// calcNamed finds the calculator /calc's argument names: its name
+// (severance, double-wage) or its title in either language, or a part of
+// one title only ("加班费", "overtime", "年休假"); false for none, several
+// ("工资") or no argument: the menu is shown then.
+func calcNamed(arg string) (string, bool) {
+	a := strings.ToLower(strings.TrimSpace(arg))
+	if a == "" {
+		return "", false
+	}
+	for _, k := range calc.Calculators() {
+		if a == k.Name || a == strings.ToLower(k.Title.Zh) || a == strings.ToLower(k.Title.En) {
+			return k.Name, true
+		}
+	}
+	var found []string
+	for _, k := range calc.Calculators() {
+		if utf8.RuneCountInString(a) >= 2 && (strings.Contains(strings.ToLower(k.Title.Zh), a) || strings.Contains(strings.ToLower(k.Title.En), a)) {
+			found = append(found, k.Name)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return "", false
 }

@@ -214,17 +214,32 @@ func (c *Conversation) command(ctx context.Context, in Incoming, lang string, ou
 		}
 		return out.Send(ctx, Reply{Text: texts.welcome.in(lang), Buttons: append(topicButtons(lang), c.complaintUnderWay(ctx, in, lang)...)})
 	case "help":
-		return out.Send(ctx, Reply{Text: c.helpText(ctx, in, lang)})
+		if err := out.Send(ctx, Reply{Text: c.helpText(ctx, in, lang)}); err != nil {
+			return err
+		}
+		return c.stepAgain(ctx, in, lang, out)
 	case "privacy":
-		return out.Send(ctx, Reply{Text: c.privacyText(in, lang)})
+		if err := out.Send(ctx, Reply{Text: c.privacyText(in, lang)}); err != nil {
+			return err
+		}
+		return c.stepAgain(ctx, in, lang, out)
 	case "calc":
+		// "/calc severance", "/calc 加班费": that calculator at once.
+		name, named := calcNamed(in.Args)
 		if in.ChatType == ChatPrivate {
 			// A complaint half filled in is not dropped for a calculation.
 			if busy, err := c.interviewing(ctx, in.ChatID); err != nil || busy {
 				if err != nil {
 					return err
 				}
-				return c.askPauseForCalc(ctx, lang, "calc", out)
+				then := "calc"
+				if named {
+					then = "calc:" + name
+				}
+				return c.askPauseForCalc(ctx, lang, then, out)
+			}
+			if named {
+				return c.startCalc(ctx, in, name, lang, out)
 			}
 		}
 		return c.calcMenu(ctx, in, lang, out)
@@ -341,6 +356,18 @@ func (c *Conversation) callback(ctx context.Context, in Incoming, lang string, o
 		if arg == "cancel" {
 			if err := out.Ack(ctx, ""); err != nil {
 				return err
+			}
+			// A calculator's Cancel on an older message must not end a
+			// complaint under way since: the complaint stays, asked again.
+			if busy, err := c.interviewing(ctx, in.ChatID); err != nil || busy {
+				if err != nil {
+					return err
+				}
+				iv, err := c.loadInterview(ctx, in.ChatID)
+				if err != nil || iv == nil {
+					return err
+				}
+				return c.showInterview(ctx, iv, lang, out, pauseTexts.backTo.in(lang))
 			}
 			if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 				return err

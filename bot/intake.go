@@ -108,10 +108,10 @@ var intakeTexts = struct {
 	replyButton:         text{"↩️ 回复调解员", "↩️ Reply to the mediator"},
 	workerSays:          text{"✉️ 投诉 #%d 的投诉人回复：\n%s", "✉️ The worker of complaint #%d replies:\n%s"},
 	replyPrompt:         text{"请输入要回复调解员的话：", "Type your reply to the mediator:"},
-	deleteAsk:           text{"确定要删除你的个人信息吗？你的姓名、电话、单位名称、情况描述和证据都会被删除，正在处理的投诉将无法继续联系你。统计用的非个人信息（纠纷类型、地区、金额、状态）会保留。", "Delete your personal data? Your name, phone, employer, description and evidence will be erased, and mediators will no longer be able to reach you about open complaints. Non-personal figures (dispute type, region, amounts, states) are kept for statistics."},
+	deleteAsk:           text{"确定要删除你的个人信息吗？你的姓名、电话、单位名称、情况描述和证据都会被删除，还没办完的投诉会撤回（调解员会收到通知），工会之后无法再联系你。统计用的非个人信息（纠纷类型、地区、金额、状态）会保留。", "Delete your personal data? Your name, phone, employer, description and evidence will be erased, and complaints still open are withdrawn (their mediator is told): the union can no longer reach you. Non-personal figures (dispute type, region, amounts, states) are kept for statistics."},
 	deleteYes:           text{"确认删除", "Yes, delete"},
 	deleteNo:            text{"取消", "Cancel"},
-	deleted:             text{"已删除你的个人信息（涉及 %d 个投诉），语言设置和进行中的填写也已清除。", "Your personal data has been deleted (%d complaints); your settings and any form in progress are cleared too."},
+	deleted:             text{"已删除你的个人信息（涉及 %d 个投诉），语言设置和进行中的填写也已清除。", "Your personal data has been deleted (complaints: %d); your settings and any form in progress are cleared too."},
 	deleteCancelled:     text{"好的，没有删除。", "OK, nothing was deleted."},
 	mediatorUsage:       text{"用法：/mediator add 用户ID 或 /mediator remove 用户ID，也可以回复某人的消息发送 /mediator add。", "Usage: /mediator add USER_ID or /mediator remove USER_ID, or reply to someone's message with /mediator add."},
 	mediatorAdded:       text{"已添加调解员 %d。", "Mediator %d added."},
@@ -254,6 +254,25 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 		return err
 	}
 	switch {
+	case arg == "cancel" && iv == nil:
+		// The Cancel button of an interview no longer under way (an older
+		// message; the complaint paused for a calculation): it must not end
+		// what the chat does now, nor say a complaint was deleted. As
+		// /cancel with nothing to stop, it offers the paused one.
+		ok, err := c.hasDraft(ctx, in.ChatID)
+		if err != nil {
+			return err
+		}
+		if ok && in.ChatType == ChatPrivate {
+			return out.Send(ctx, Reply{Text: pauseTexts.nothingButDraft.in(lang), Buttons: [][]Button{
+				{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}},
+				{{Text: pauseTexts.discardButton.in(lang), Data: "ik|discard"}},
+			}})
+		}
+		if st, err := c.loadState(ctx, in.ChatID); err != nil || st != nil {
+			return out.Send(ctx, Reply{Text: texts.expired.in(lang)})
+		}
+		return out.Send(ctx, Reply{Text: pauseTexts.nothing.in(lang)})
 	case arg == "cancel":
 		if err := c.store.DeleteChatState(ctx, in.ChatID); err != nil {
 			return err
@@ -313,6 +332,10 @@ func (c *Conversation) interviewFlow(ctx context.Context, in Incoming, _ *chatSt
 				// "加班费怎么算？" at the date step: answered, then the
 				// same step is asked again, not a date error.
 				return true, c.questionMidInterview(ctx, in, lang, out)
+			}
+			if intake.IsComplaintRequest(in.Text) {
+				// "我要投诉" while filling it in: this is the complaint.
+				return true, c.showInterview(ctx, iv, lang, out, pauseTexts.backTo.in(lang))
 			}
 			return true, c.interviewError(ctx, in, iv, err, lang, out)
 		}
@@ -404,7 +427,21 @@ func (c *Conversation) status(ctx context.Context, in Incoming, lang string, out
 			mine = append(mine, t)
 		}
 	}
+	// A complaint not yet submitted (being filled in, or paused) is no
+	// ticket, but a worker asking for their complaints' state is looking
+	// for it too: say it is there and offer to go on with it.
+	unsent, label, err := c.unsubmitted(ctx, in.ChatID, lang)
+	if err != nil {
+		return err
+	}
+	var resume [][]Button
+	if unsent != "" {
+		resume = [][]Button{{{Text: label, Data: "ik|resume"}}}
+	}
 	if len(mine) == 0 {
+		if unsent != "" {
+			return out.Send(ctx, Reply{Text: unsent, Buttons: resume})
+		}
 		return out.Send(ctx, Reply{Text: intakeTexts.noTickets.in(lang)})
 	}
 	var b strings.Builder
@@ -415,12 +452,43 @@ func (c *Conversation) status(ctx context.Context, in Incoming, lang string, out
 			rows = append(rows, []Button{{Text: fmt.Sprintf(withdrawLabel.in(lang), t.Number), Data: "tk|wd|" + strconv.FormatInt(t.Number, 10)}})
 		}
 	}
-	return out.Send(ctx, Reply{Text: strings.TrimSpace(b.String()), Buttons: rows})
+	b.WriteString(unsent)
+	return out.Send(ctx, Reply{Text: strings.TrimSpace(b.String()), Buttons: append(rows, resume...)})
+}
+
+var unsubmittedTexts = struct{ filling, paused text }{
+	filling: text{"📝 你正在填写的投诉还没提交。", "📝 The complaint you are filling in is not submitted yet."},
+	paused:  text{"⏸ 你有一份暂停的投诉还没提交，发送 /complain 可以接着填。", "⏸ You have a paused complaint that is not submitted: send /complain to go on."},
+}
+
+// unsubmitted says whether the chat has a complaint in progress or paused,
+// with the label of the button that goes on with it; "" when it has
+// neither.
+func (c *Conversation) unsubmitted(ctx context.Context, chatID int64, lang string) (say, button string, err error) {
+	on, err := c.interviewing(ctx, chatID)
+	if err != nil {
+		return "", "", err
+	}
+	if on {
+		return unsubmittedTexts.filling.in(lang), pauseTexts.keepOn.in(lang), nil
+	}
+	paused, err := c.hasDraft(ctx, chatID)
+	if err != nil || !paused {
+		return "", "", err
+	}
+	return unsubmittedTexts.paused.in(lang), pauseTexts.resumeButton.in(lang), nil
 }
 
 var noEvidence = text{"投诉 #%d 没有证据文件。", "Complaint #%d has no evidence files."}
 
 var withdrawLabel = text{"撤回 #%d", "Withdraw #%d"}
+
+var withdrawTexts = struct{ ask, yes, no, kept text }{
+	ask:  text{"确定要撤回投诉 **#%d** 吗？撤回后调解员会停止处理，这份投诉不能再恢复；需要时可以重新发送 /complain。", "Withdraw complaint **#%d**? The mediator stops working on it and it cannot be taken up again; you can always send /complain anew."},
+	yes:  text{"是，撤回", "Yes, withdraw it"},
+	no:   text{"不撤回", "No, keep it"},
+	kept: text{"好的，投诉 **#%d** 没有撤回，调解员会继续处理。", "OK: complaint **#%d** is not withdrawn; the mediator goes on with it."},
+}
 
 func (c *Conversation) deleteData(ctx context.Context, in Incoming, lang string, out Responder) error {
 	if in.ChatType == ChatGroup {
@@ -623,6 +691,21 @@ func (c *Conversation) ticketAction(ctx context.Context, in Incoming, arg, lang 
 		}
 		return c.intake.messenger.SendTo(ctx, in.UserID, Reply{Text: full.Text(lang), Buttons: mediatorButtons(full, lang)})
 	case "wd":
+		// A worker's tap on "withdraw" in /status is asked about first: a
+		// withdrawn complaint is not taken up again.
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(withdrawTexts.ask.in(lang), n), Buttons: [][]Button{
+			{{Text: withdrawTexts.yes.in(lang), Data: "tk|wdy|" + num}},
+			{{Text: withdrawTexts.no.in(lang), Data: "tk|wdn|" + num}},
+		}})
+	case "wdn":
+		if err := out.Ack(ctx, ""); err != nil {
+			return err
+		}
+		return out.Send(ctx, Reply{Text: fmt.Sprintf(withdrawTexts.kept.in(lang), n)})
+	case "wdy":
 		t, err = svc.Withdraw(ctx, in.UserID, n, "")
 	case "med":
 		t, err = svc.Transition(ctx, in.UserID, n, intake.StateInMediation, "")
@@ -870,7 +953,7 @@ func (c *Conversation) export(ctx context.Context, in Incoming, lang string, out
 		}
 		return err
 	}
-	name := "tickets-" + c.now().Format("2006-01-02") + "." + string(format)
+	name := "tickets-" + c.now().In(intake.Reporting).Format("2006-01-02") + "." + string(format)
 	caption := intakeTexts.exportCaption.in(lang)
 	if !personal {
 		caption = intakeTexts.exportCaptionMasked.in(lang)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/laborbot/laborbot/intake"
 	"github.com/laborbot/laborbot/knowledge"
 	"github.com/laborbot/laborbot/markdown"
 )
@@ -210,7 +211,7 @@ func (c *Conversation) kbCommand(ctx context.Context, in Incoming, lang string, 
 		}
 		var b strings.Builder
 		for _, v := range vs {
-			fmt.Fprintf(&b, "v%d · %s · %s %s\n", v.Version, v.At.Format("2006-01-02 15:04"), markdown.Literal(v.Actor), markdown.Literal(v.Note))
+			fmt.Fprintf(&b, "v%d · %s · %s %s\n", v.Version, v.At.In(intake.Reporting).Format("2006-01-02 15:04"), markdown.Literal(v.Actor), markdown.Literal(v.Note))
 		}
 		if b.Len() == 0 {
 			b.WriteString("v0 (built-in)")

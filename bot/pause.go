@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+
+	"github.com/laborbot/laborbot/calc"
 )
 
 // A complaint half filled in is never dropped by something else the worker
@@ -255,8 +257,37 @@ func (c *Conversation) stepInNewLang(ctx context.Context, in Incoming, lang stri
 		return nil
 	}
 	if busy, _ := c.interviewing(ctx, in.ChatID); !busy {
-		return nil
+		// A calculation's question, in the new language.
+		return c.stepAgain(ctx, in, lang, out)
 	}
 	_, err := c.resumeComplaint(ctx, in, lang, out)
 	return err
+}
+
+// stepAgain asks the question a form (the complaint interview, a
+// calculator) is waiting at again, after /help or /privacy read in its
+// middle: the reply's text pushed the question and its buttons out of
+// sight, and the worker is left not knowing the form is still waiting.
+func (c *Conversation) stepAgain(ctx context.Context, in Incoming, lang string, out Responder) error {
+	if in.ChatType != ChatPrivate {
+		return nil
+	}
+	st, err := c.loadState(ctx, in.ChatID)
+	if err != nil || st == nil {
+		// As in interviewing: a store down here leaves only the re-ask out.
+		return nil
+	}
+	switch st.Flow {
+	case "intake":
+		iv, err := c.loadInterview(ctx, in.ChatID)
+		if err != nil || iv == nil {
+			return err
+		}
+		return c.showInterview(ctx, iv, lang, out, pauseTexts.backTo.in(lang))
+	case "calc":
+		if k, ok := calc.LookupCalculator(st.Calc); ok && st.Step < len(k.Fields) {
+			return c.askField(ctx, st, lang, out, pauseTexts.backToCalc.in(lang))
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laborbot/laborbot/bot"
 	"github.com/laborbot/laborbot/knowledge"
@@ -351,5 +352,258 @@ func TestReplyToMediatorParksTheComplaint(t *testing.T) {
 	}
 	if got := e.handle(t, press(aWorker, "ik|resume")).last(); !strings.Contains(got, "(6/16)") {
 		t.Errorf("the parked complaint does not go on: %q", got)
+	}
+}
+
+// /status speaks of the complaint not yet submitted, being filled in or
+// paused, instead of "you have no complaints", and offers to go on with it.
+func TestStatusShowsTheUnsubmittedComplaint(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	st := e.handle(t, say(aWorker, "/status")).lastReply()
+	if strings.Contains(st.Text, "还没有投诉") || !strings.Contains(st.Text, "还没提交") || !slices.Contains(buttonData(st), "ik|resume") {
+		t.Errorf("/status mid-interview: %q %v", st.Text, buttonData(st))
+	}
+	// It is not paused: the button does not say so.
+	if len(st.Buttons) == 0 || strings.Contains(st.Buttons[0][0].Text, "暂停") {
+		t.Errorf("/status mid-interview offers %v", st.Buttons)
+	}
+	if got := e.handle(t, press(aWorker, "ik|resume")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("go on after /status: %q", got)
+	}
+	e.handle(t, say(aWorker, "/calc"))
+	e.handle(t, press(aWorker, "pz|calc"))
+	st = e.handle(t, inLang(say(aWorker, "/status"), "en")).lastReply()
+	if !strings.Contains(st.Text, "paused complaint") || !slices.Contains(buttonData(st), "ik|resume") {
+		t.Errorf("/status with a paused complaint: %q %v", st.Text, buttonData(st))
+	}
+	// Beside submitted tickets, too.
+	e.handle(t, say(aWorker, "/complain"))
+	e.handle(t, say(aWorker, "/cancel"))
+	e.file(t, aWorker)
+	e.toStartDate(t, aWorker)
+	st = e.handle(t, say(aWorker, "/status")).lastReply()
+	if !strings.Contains(st.Text, "#") || !strings.Contains(st.Text, "还没提交") || !slices.Contains(buttonData(st), "ik|resume") {
+		t.Errorf("/status with a ticket and a complaint in progress: %q %v", st.Text, buttonData(st))
+	}
+	// With neither, nothing is offered.
+	if st := e.handle(t, say(43, "/status")).lastReply(); !strings.Contains(st.Text, "还没有投诉") || len(st.Buttons) != 0 {
+		t.Errorf("/status of a newcomer: %q", st.Text)
+	}
+}
+
+// /deletedata warns that open complaints are withdrawn (which it does), and
+// its English count reads as English.
+func TestDeleteDataSaysOpenComplaintsAreWithdrawn(t *testing.T) {
+	e := newFollowUpConv(t)
+	n := e.file(t, aWorker)
+	for lang, want := range map[string]string{"zh": "撤回", "en": "withdrawn"} {
+		if got := e.handle(t, inLang(say(aWorker, "/deletedata"), lang)).last(); !strings.Contains(got, want) {
+			t.Errorf("/deletedata (%s) does not say open complaints are withdrawn: %q", lang, got)
+		}
+	}
+	got := e.handle(t, inLang(press(aWorker, "dd|yes"), "en")).last()
+	if !strings.Contains(got, "complaints: 1") {
+		t.Errorf("after /deletedata: %q", got)
+	}
+	if tk, err := e.store.GetTicket(t.Context(), n); err != nil || tk.State.Open() {
+		t.Errorf("ticket #%d after /deletedata: %v, %v", n, tk.State, err)
+	}
+}
+
+// "Withdraw" in /status asks first: a mistaken tap does not end the
+// complaint, and "yes" does.
+func TestWithdrawAsksFirst(t *testing.T) {
+	e := newFollowUpConv(t)
+	n := e.file(t, aWorker)
+	st := e.handle(t, say(aWorker, "/status")).lastReply()
+	wd := "tk|wd|" + strconv.FormatInt(n, 10)
+	if !slices.Contains(buttonData(st), wd) {
+		t.Fatalf("/status offers no withdrawal: %v", buttonData(st))
+	}
+	ask := e.handle(t, press(aWorker, wd)).lastReply()
+	if !strings.Contains(ask.Text, "撤回") || !slices.Contains(buttonData(ask), "tk|wdy|"+strconv.FormatInt(n, 10)) {
+		t.Fatalf("withdraw does not ask: %q %v", ask.Text, buttonData(ask))
+	}
+	open := func() bool {
+		tk, err := e.store.GetTicket(t.Context(), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk.State.Open()
+	}
+	if !open() {
+		t.Fatal("the complaint was withdrawn before the worker said yes")
+	}
+	if got := e.handle(t, press(aWorker, "tk|wdn|"+strconv.FormatInt(n, 10))).last(); !strings.Contains(got, "没有撤回") || !open() {
+		t.Errorf("keeping it: %q", got)
+	}
+	e.handle(t, press(aWorker, "tk|wdy|"+strconv.FormatInt(n, 10)))
+	if open() {
+		t.Error("yes did not withdraw the complaint")
+	}
+	// Another user's yes changes nothing.
+	m := e.file(t, aWorker)
+	e.handle(t, press(43, "tk|wdy|"+strconv.FormatInt(m, 10)))
+	if tk, _ := e.store.GetTicket(t.Context(), m); !tk.State.Open() {
+		t.Error("someone else withdrew the complaint")
+	}
+}
+
+// /help and /privacy read in the middle of a form end with the form's
+// question again (with its buttons), so the worker sees it still waits.
+func TestHelpMidFormAsksTheStepAgain(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	for _, cmd := range []string{"/help", "/privacy"} {
+		r := e.handle(t, say(aWorker, cmd))
+		if len(r.replies) != 2 || !strings.Contains(r.last(), "(6/16)") || !strings.Contains(r.last(), "回到投诉") {
+			t.Errorf("%s mid-interview: %q", cmd, r.all())
+		}
+	}
+	if got := e.handle(t, say(aWorker, "2023-03-01")).last(); !strings.Contains(got, "(7/16)") {
+		t.Errorf("the interview does not go on: %q", got)
+	}
+	e.handle(t, press(43, "calc|overtime"))
+	if r := e.handle(t, say(43, "/help")); len(r.replies) != 2 || !strings.Contains(r.last(), "(1/") {
+		t.Errorf("/help mid-calculation: %q", r.all())
+	}
+	// /lang mid-calculation asks the question again in the new language.
+	if r := e.handle(t, say(43, "/lang en")); !strings.Contains(r.last(), "(1/") || !strings.Contains(r.last(), "Back to the calculation") {
+		t.Errorf("/lang en mid-calculation: %q", r.all())
+	}
+	// Outside a form, /help is all.
+	if r := e.handle(t, say(44, "/help")); len(r.replies) != 1 {
+		t.Errorf("/help outside a form: %q", r.all())
+	}
+}
+
+// The interview's Cancel button on an older message, pressed while the
+// complaint is paused for a calculation, neither ends the calculation nor
+// says the complaint was deleted: it offers the paused complaint.
+func TestStaleInterviewCancelKeepsCalculationAndDraft(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	e.handle(t, say(aWorker, "/calc"))
+	e.handle(t, press(aWorker, "pz|calc:overtime"))
+	r := e.handle(t, press(aWorker, "ik|cancel"))
+	if strings.Contains(r.all(), "已删除") || !slices.Contains(buttonData(r.lastReply()), "ik|resume") {
+		t.Errorf("an old Cancel during the calculation: %q %v", r.all(), buttonData(r.lastReply()))
+	}
+	if got := e.handle(t, say(aWorker, "8000")).last(); !strings.Contains(got, "(2/5)") {
+		t.Errorf("the calculation did not go on: %q", got)
+	}
+	if got := e.handle(t, say(aWorker, "/complain")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("the paused complaint is gone: %q", got)
+	}
+	// With nothing at all, it says nothing is in progress.
+	if got := e.handle(t, press(43, "ik|cancel")).last(); strings.Contains(got, "已删除") || !strings.Contains(got, "没有进行中") {
+		t.Errorf("an old Cancel with nothing in progress: %q", got)
+	}
+}
+
+// A calculator's Cancel button on an older message, pressed after the
+// worker went back to the complaint, keeps the complaint (it used to
+// delete it and say the calculation was cancelled).
+func TestStaleCalcCancelKeepsTheComplaint(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.toStartDate(t, aWorker)
+	e.handle(t, say(aWorker, "/calc"))
+	e.handle(t, press(aWorker, "pz|calc:overtime"))
+	if got := e.handle(t, say(aWorker, "/complain")).last(); !strings.Contains(got, "(6/16)") {
+		t.Fatalf("/complain after the pause: %q", got)
+	}
+	if got := e.handle(t, press(aWorker, "calc|cancel")).last(); !strings.Contains(got, "(6/16)") {
+		t.Errorf("an old calculator Cancel during the interview: %q", got)
+	}
+	if got := e.handle(t, say(aWorker, "2023-03-01")).last(); !strings.Contains(got, "(7/16)") {
+		t.Errorf("the complaint does not go on: %q", got)
+	}
+}
+
+// A calculator takes "跳过" and "不知道" typed for a question it lets the
+// worker skip, as the interview does, and "还在职" for the day the job
+// ended; a yes/no question still reads "没有" as no.
+func TestCalcTypedSkip(t *testing.T) {
+	conv, _ := newConv(t)
+	do := func(in bot.Incoming) string {
+		r := &recorder{}
+		if err := conv.Handle(context.Background(), in, r); err != nil {
+			t.Fatal(err)
+		}
+		return r.last()
+	}
+	cb := func(data string) bot.Incoming {
+		return bot.Incoming{ChatID: 42, UserID: 42, ChatType: bot.ChatPrivate, Kind: bot.KindCallback, Data: data}
+	}
+	do(cb("calc|severance"))
+	do(private("2021-03-01"))
+	do(private("2024-09-15"))
+	do(private("8000"))
+	if got := do(private("不知道")); !strings.Contains(got, "(5/7)") {
+		t.Errorf("不知道 for the local average wage: %q", got)
+	}
+	do(cb("calc|deadline"))
+	do(private("2025-06-01"))
+	do(private("是"))
+	if got := do(private("还在职")); strings.Contains(got, "⚠️") || !strings.Contains(got, "元") && !strings.Contains(got, "时效") {
+		t.Errorf("还在职 for the end of the job: %q", got)
+	}
+	do(cb("calc|double-wage"))
+	do(private("2025-01-10"))
+	if got := do(private("跳过")); !strings.Contains(got, "(3/4)") {
+		t.Errorf("跳过 for the day the contract was signed: %q", got)
+	}
+	do(private("还在职"))
+	if got := do(private("5000")); strings.Contains(got, "⚠️") || !strings.Contains(got, "元") {
+		t.Errorf("double wages while still employed: %q", got)
+	}
+}
+
+// /export names its file by the unions' date (UTC+8), as the console does:
+// at 22:00 UTC it is already the next day in China.
+func TestExportFileNamedByChinaDate(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.now = time.Date(2026, 3, 2, 22, 0, 0, 0, time.UTC)
+	e.file(t, aWorker)
+	if got := e.handle(t, say(fuMediator, "/export")).last(); !strings.Contains(got, "tickets-2026-03-03.csv") {
+		t.Errorf("/export at 22:00 UTC: %q", got)
+	}
+}
+
+// "我要投诉" typed in the middle of a calculation starts the complaint (its
+// consent), as it does outside one, instead of "not a date".
+func TestComplaintRequestMidCalculation(t *testing.T) {
+	e := newFollowUpConv(t)
+	e.handle(t, press(aWorker, "calc|severance"))
+	got := e.handle(t, say(aWorker, "我要投诉")).last()
+	if strings.Contains(got, "⚠️") || !strings.Contains(got, "同意") {
+		t.Errorf("我要投诉 mid-calculation: %q", got)
+	}
+	// In the interview itself it is no wrong answer: the step again.
+	e.toStartDate(t, 43)
+	if got := e.handle(t, say(43, "我要投诉")).last(); strings.Contains(got, "⚠️") || !strings.Contains(got, "(6/16)") {
+		t.Errorf("我要投诉 mid-interview: %q", got)
+	}
+}
+
+// "/calc severance", "/calc 加班费" open that calculator; an argument naming
+// none, or several ("工资"), shows the menu; mid-interview it asks first.
+func TestCalcWithName(t *testing.T) {
+	e := newFollowUpConv(t)
+	for arg, want := range map[string]string{"severance": "(1/7)", "加班费": "(1/5)", "Overtime": "(1/5)", "年休假": "(1/"} {
+		if got := e.handle(t, say(43, "/calc "+arg)).last(); !strings.Contains(got, want) {
+			t.Errorf("/calc %s: %q", arg, got)
+		}
+		e.handle(t, say(43, "/cancel"))
+	}
+	for _, arg := range []string{"工资", "foo"} {
+		if d := buttonData(e.handle(t, say(43, "/calc "+arg)).lastReply()); !slices.Contains(d, "calc|severance") {
+			t.Errorf("/calc %s does not show the menu: %v", arg, d)
+		}
+	}
+	e.toStartDate(t, aWorker)
+	if d := buttonData(e.handle(t, say(aWorker, "/calc severance")).lastReply()); !slices.Contains(d, "pz|calc:severance") {
+		t.Errorf("/calc severance mid-interview: %v", d)
 	}
 }

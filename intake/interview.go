@@ -476,6 +476,11 @@ func (iv *Interview) apply(s Step, raw string) (filled, cleared []Step, err erro
 		if err != nil {
 			return nil, nil, err
 		}
+		// "深圳市宝安区" or "深圳宝安" answers the district too.
+		if city, district := splitCity(v); district != "" {
+			a.City, a.District = city, district
+			return []Step{StepCity, StepDistrict}, nil, nil
+		}
 		a.City = v
 	case StepDistrict:
 		v, err := checkText(s, raw, 1, 40)
@@ -657,6 +662,14 @@ func (iv *Interview) unmark(s Step) {
 	}
 }
 
+// IsSkipWord reports whether typed text means "skip this question" (跳过,
+// 不知道, 没有, skip …): the calculators take it as the interview does.
+func IsSkipWord(s string) bool { return isSkipWord(s) }
+
+// IsStillEmployed reports whether typed text says the job has not ended
+// (还在职, 还在干, still working …).
+func IsStillEmployed(s string) bool { return isStillEmployed(s) }
+
 func isSkipWord(s string) bool {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "跳过", "略过", "没有", "无", "不知道", "不清楚", "不记得", "skip", "none", "no", "n/a", "-", "/":
@@ -675,7 +688,9 @@ func isDoneWord(s string) bool {
 
 func isStillEmployed(s string) bool {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "在职", "还在职", "还在", "还在上班", "没离职", "未离职", "still employed", "still working", "still there":
+	case "在职", "还在职", "还在", "还在上班", "没离职", "未离职", "没有离职", "还没离职", "还没有离职", "没走", "还没走",
+		"还在干", "还在做", "还在工作", "在上班", "在干", "至今", "至今在职", "现在还在", "现在还在干",
+		"still employed", "still working", "still there", "still work there", "i still work there", "not yet":
 		return true
 	}
 	return false
@@ -844,6 +859,11 @@ func (iv *Interview) display(s Step, lang string) string {
 	case StepEmployer:
 		return a.Employer
 	case StepProvince:
+		// Stored by its Chinese short name; an English summary names it
+		// in English.
+		if p, ok := calc.LookupProvince(a.Province); ok && lang == "en" {
+			return p.En
+		}
 		return a.Province
 	case StepCity:
 		return a.City

@@ -502,3 +502,63 @@ func TestInterviewButtons(t *testing.T) {
 		t.Fatalf("stale buttons moved the interview to %s", iv.Step)
 	}
 }
+
+// Workers say they still work there in many ways; each ends the end-date
+// step without a date, as the "Still employed" button does.
+func TestStillEmployedTyped(t *testing.T) {
+	for _, raw := range []string{"还在职", "还在干", "还在做", "没有离职", "至今", "still work there"} {
+		iv := newTestInterview(t)
+		mustPress(t, iv, PressAgree)
+		for _, a := range typical() {
+			if a.step == StepEndDate {
+				break
+			}
+			mustAnswer(t, iv, a.raw)
+		}
+		if iv.Step != StepEndDate {
+			t.Fatalf("at %s, want the end date", iv.Step)
+		}
+		if err := iv.Answer(raw); err != nil {
+			t.Errorf("%q at the end date: %v", raw, err)
+			continue
+		}
+		if iv.Step == StepEndDate || !iv.Answers.EndDate.IsZero() {
+			t.Errorf("%q: at %s, end date %v", raw, iv.Step, iv.Answers.EndDate)
+		}
+	}
+}
+
+// The summary in English names the province in English (it is stored by
+// its Chinese name), and in Chinese in Chinese.
+func TestSummaryProvinceInTheWorkersLanguage(t *testing.T) {
+	iv := newTestInterview(t)
+	mustPress(t, iv, PressAgree)
+	for _, a := range typical() {
+		mustAnswer(t, iv, a.raw)
+	}
+	if s := iv.Summary("en"); !strings.Contains(s, ": Guangdong\n") || strings.Contains(s, "广东") {
+		t.Errorf("English summary:\n%s", s)
+	}
+	if s := iv.Summary("zh"); !strings.Contains(s, ": 广东\n") {
+		t.Errorf("Chinese summary:\n%s", s)
+	}
+}
+
+// The city question answered with the district too ("深圳宝安",
+// "深圳市宝安区") does not ask for the district again.
+func TestCityAnswerWithDistrict(t *testing.T) {
+	for raw, want := range map[string][2]string{"深圳宝安": {"深圳", "宝安"}, "深圳市宝安区": {"深圳市", "宝安区"}} {
+		iv := newTestInterview(t)
+		mustPress(t, iv, PressAgree)
+		for _, a := range typical() {
+			if a.step == StepCity {
+				break
+			}
+			mustAnswer(t, iv, a.raw)
+		}
+		mustAnswer(t, iv, raw)
+		if iv.Step != StepStartDate || iv.Answers.City != want[0] || iv.Answers.District != want[1] {
+			t.Errorf("%q: at %s, city %q, district %q", raw, iv.Step, iv.Answers.City, iv.Answers.District)
+		}
+	}
+}

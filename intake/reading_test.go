@@ -315,6 +315,8 @@ func TestLooksLikeQuestion(t *testing.T) {
 		{"Is this legal", true},
 		{"公司不给钱咋办", true},
 		{"请问入职日期怎么填", true},
+		{"加班费能要多少", true},
+		{"仲裁要等多久", true},
 		{"2023年3月", false},
 		{"一万五", false},
 		{"深圳市星光电子有限公司", false},

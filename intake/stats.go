@@ -137,7 +137,7 @@ func (st Stats) Render(lang string) string {
 		}
 		return zh
 	}
-	fmt.Fprintf(&b, "**%s** (%s)\n", pick("投诉统计", "Complaint statistics"), st.At.Format("2006-01-02 15:04"))
+	fmt.Fprintf(&b, "**%s** (%s)\n", pick("投诉统计", "Complaint statistics"), st.At.In(Reporting).Format("2006-01-02 15:04"))
 	fmt.Fprintf(&b, "%s: %d, %s: %d, %s: %d\n", pick("总数", "Total"), st.Total, pick("未结", "open"), st.Open,
 		pick("待受理", "waiting for a mediator"), st.Unclaimed)
 	if st.Unclaimed > 0 {

@@ -296,7 +296,9 @@ func (t Ticket) Text(lang string) string {
 		}
 		line(l.linked, strings.Join(nums, " "))
 	}
-	line(l.created, t.CreatedAt.Format("2006-01-02 15:04"))
+	// In the unions' own time, as the console shows it: a server on UTC
+	// would otherwise say a complaint filed at 06:30 in Shenzhen came at 22:30.
+	line(l.created, t.CreatedAt.In(Reporting).Format("2006-01-02 15:04"))
 	return strings.TrimRight(b.String(), "\n")
 }
 

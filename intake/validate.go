@@ -79,6 +79,9 @@ func invalid(step Step, zh, en string) *ValidationError {
 // mobilePattern is a mainland China mobile number: 11 digits, 13x–19x.
 var mobilePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
 
+// mobileIn finds such a number inside other text.
+var mobileIn = regexp.MustCompile(`1[3-9]\d{9}`)
+
 // ParsePhone reads a mainland mobile number as people write it: with
 // spaces, dashes, dots or brackets, full-width digits, and a +86 / 0086 /
 // 86 country code, and returns the 11 digits.
@@ -99,6 +102,13 @@ func ParsePhone(raw string) (string, error) {
 		s = s[2:]
 	}
 	if !mobilePattern.MatchString(s) {
+		// "13812345678（微信同号）", "手机：13812345678": one mobile number
+		// with words around it and no other digits.
+		// ("+1 415 555 0100" is a foreign number, not 14155550100.)
+		if m := mobileIn.FindAllStringIndex(s, -1); len(m) == 1 && !strings.ContainsAny(mobileIn.ReplaceAllString(s, ""), "0123456789") &&
+			(m[0][0] == 0 || s[m[0][0]-1] != '+') {
+			return s[m[0][0]:m[0][1]], nil
+		}
 		return "", invalid(StepPhone,
 			fmt.Sprintf("“%s”不是有效的手机号。请填写 11 位手机号，例如 13812345678。", strings.TrimSpace(raw)),
 			fmt.Sprintf("%q is not a mainland mobile number. Please give 11 digits, e.g. 13812345678.", strings.TrimSpace(raw)))
@@ -173,16 +183,29 @@ const MaxCoworkers = 1000
 func ParseCount(raw string) (int, error) {
 	s := strings.ToLower(calc.Normalize(raw))
 	switch s {
-	case "没有", "无", "没", "只有我", "就我", "就我一个", "只有我一个", "none", "no", "nobody", "just me", "only me":
+	case "没有", "无", "没", "只有我", "就我", "就我一个", "只有我一个", "就我自己", "只有我自己", "我自己", "自己", "我一个人",
+		"就我一个人", "只有我一个人", "无人", "没人", "没别人", "没有别人", "none", "no", "nobody", "just me", "only me":
 		return 0, nil
 	}
+	// "二十人左右": about that many.
+	s = strings.TrimSpace(strings.TrimSuffix(s, "左右"))
 	for _, suffix := range []string{"多人", "多个", "多名", "个人", "人", "个", "名", "位", "people", "persons", "workers", "co-workers"} {
 		s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
 	}
+	// "三十来个": about that many.
+	s = strings.TrimSpace(strings.TrimSuffix(s, "来"))
 	for _, prefix := range []string{"约", "大约", "大概", "about ", "around "} {
 		s = strings.TrimPrefix(s, prefix)
 	}
 	r, ok := calc.ParseNumber(s)
+	if !ok && strings.ContainsAny(s, "几") {
+		// "十几个", "几十人": a guess is the mediator's to make, not ours;
+		// a rough figure is all that is asked.
+		return 0, &ValidationError{Msg: calc.Text{
+			Zh: fmt.Sprintf("“%s”没法记成一个数。写个大概的数就行，例如“十几个”就写 15。", raw),
+			En: fmt.Sprintf("%q cannot be recorded as a number: a rough figure is fine, e.g. 15.", raw),
+		}}
+	}
 	if !ok || !r.IsInt() {
 		return 0, &ValidationError{Msg: calc.Text{
 			Zh: "请填一个人数，例如 0、3 或 25（只有你自己就填 0）。",
@@ -213,7 +236,7 @@ func LooksLikeQuestion(text string) bool {
 		return true
 	}
 	for _, w := range []string{"怎么", "为什么", "为啥", "如何", "什么", "咋", "能不能", "可不可以", "可以吗", "是不是", "有没有",
-		"要不要", "会不会", "该不该", "应不应该", "多少钱", "哪里", "哪些", "哪个", "请问", "是否"} {
+		"要不要", "会不会", "该不该", "应不应该", "多少", "多久", "哪里", "哪些", "哪个", "请问", "是否"} {
 		if strings.Contains(t, w) {
 			return true
 		}
@@ -237,7 +260,13 @@ func LooksLikeQuestion(text string) bool {
 // labels, or common words for them (欠薪, 社保, 被辞退), separated by commas,
 // spaces or 、.
 func ParseTypes(raw string) ([]DisputeType, error) {
-	fields := strings.FieldsFunc(calc.Normalize(raw), func(r rune) bool {
+	// "欠薪和加班费", "工伤还有社保", "wages and overtime": the words that
+	// join two types are separators too (no label contains them).
+	joined := calc.Normalize(raw)
+	for _, w := range []string{"以及", "还有", "和", "及", "与", "跟", " and ", " & "} {
+		joined = strings.ReplaceAll(joined, w, "、")
+	}
+	fields := strings.FieldsFunc(joined, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;、，；/|", r)
 	})
 	var out []DisputeType
@@ -285,6 +314,8 @@ func appendType(ts []DisputeType, t DisputeType) []DisputeType {
 
 func lookupType(word string) (DisputeType, bool) {
 	w := strings.ToLower(strings.TrimSpace(word))
+	// "被开除了": the particle says nothing of the type.
+	w = strings.TrimSuffix(w, "了")
 	all := DisputeTypes()
 	if n, err := strconv.Atoi(w); err == nil && n >= 1 && n <= len(all) {
 		return all[n-1], true
@@ -299,7 +330,10 @@ func lookupType(word string) (DisputeType, bool) {
 		"加班": TypeOvertime, "加班工资": TypeOvertime, "overtime": TypeOvertime,
 		"社保": TypeSocialInsurance, "五险一金": TypeSocialInsurance, "保险": TypeSocialInsurance, "insurance": TypeSocialInsurance,
 		"受伤": TypeWorkInjury, "injury": TypeWorkInjury,
+		"没交社保": TypeSocialInsurance, "不交社保": TypeSocialInsurance, "没买社保": TypeSocialInsurance, "不买社保": TypeSocialInsurance,
 		"辞退": TypeDismissal, "被辞退": TypeDismissal, "开除": TypeDismissal, "解雇": TypeDismissal, "经济补偿": TypeDismissal, "裁员": TypeDismissal,
+		"被开除": TypeDismissal, "被解雇": TypeDismissal, "被裁员": TypeDismissal, "被炒": TypeDismissal, "炒鱿鱼": TypeDismissal,
+		"加班费": TypeOvertime, "没签劳动合同": TypeContract, "不签合同": TypeContract,
 		"dismissal": TypeDismissal, "severance": TypeDismissal, "fired": TypeDismissal,
 		"合同": TypeContract, "没签合同": TypeContract, "contract": TypeContract,
 		"其它": TypeOther,
@@ -358,26 +392,69 @@ func locationFor(p calc.Province, rest string) Location {
 		loc.District = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(rest, p.Full), p.Short))
 		return loc
 	}
+	loc.City, loc.District = splitCity(rest)
+	return loc
+}
+
+// longCities are the prefecture-level cities whose names have more than
+// two characters, for splitting "新疆乌鲁木齐天山区" without a 市.
+var longCities = []string{
+	"石家庄", "张家口", "秦皇岛", "呼和浩特", "鄂尔多斯", "呼伦贝尔", "巴彦淖尔", "乌兰察布", "锡林郭勒", "阿拉善",
+	"葫芦岛", "齐齐哈尔", "牡丹江", "佳木斯", "七台河", "双鸭山", "大兴安岭", "连云港", "马鞍山", "景德镇",
+	"平顶山", "驻马店", "三门峡", "张家界", "防城港", "攀枝花", "六盘水", "西双版纳", "德宏州", "日喀则",
+	"嘉峪关", "石嘴山", "克拉玛依", "吐鲁番", "乌鲁木齐", "哈尔滨", "神农架", "阿勒泰", "博尔塔拉", "巴音郭楞",
+	"克孜勒苏", "黔东南", "黔西南",
+}
+
+// splitCity splits what follows the province into the city and the
+// district. The city ends at 市, 州 (自治州), 盟 or 地区; without any of
+// them, words ("Shenzhen Bao'an"); without spaces, Chinese written as
+// workers write it, "深圳宝安": the city is its first two characters
+// (most cities' names) or a longer city's name, and the rest the district.
+func splitCity(rest string) (city, district string) {
+	rest = strings.TrimSpace(rest)
 	if rest == "" {
-		return loc
+		return "", ""
 	}
-	// The city ends at 市, 州 (自治州), 盟 or 地区; the rest is the district.
 	cut := -1
 	for _, marker := range []string{"市", "自治州", "地区", "盟"} {
 		if i := strings.Index(rest, marker); i >= 0 && (cut < 0 || i+len(marker) < cut) {
 			cut = i + len(marker)
 		}
 	}
-	if cut < 0 {
-		// "Guangdong Shenzhen Bao'an": words.
-		words := strings.Fields(rest)
-		loc.City = words[0]
-		loc.District = strings.Join(words[1:], " ")
-		return loc
+	if cut >= 0 {
+		return strings.TrimSpace(rest[:cut]), strings.TrimSpace(rest[cut:])
 	}
-	loc.City = strings.TrimSpace(rest[:cut])
-	loc.District = strings.TrimSpace(rest[cut:])
-	return loc
+	words := strings.Fields(rest)
+	if len(words) > 1 {
+		return words[0], strings.Join(words[1:], " ")
+	}
+	runes := []rune(rest)
+	// An autonomous prefecture written short, "黔东南州凯里": 州 past the
+	// second character (广州, 杭州 end there and are cities of two).
+	for i, r := range runes {
+		if r == '州' && i >= 2 {
+			return string(runes[:i+1]), string(runes[i+1:])
+		}
+	}
+	for _, c := range longCities {
+		if strings.HasPrefix(rest, c) {
+			return c, rest[len(c):]
+		}
+	}
+	if len(runes) >= 4 && allHan(runes) {
+		return string(runes[:2]), string(runes[2:])
+	}
+	return rest, ""
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkText trims an answer and checks its length in characters.

@@ -47,6 +47,11 @@ func TestParsePhone(t *testing.T) {
 		{"1381234567a", ""},
 		{"", ""},
 		{"电话", ""},
+		// As workers write it: a note beside the one number.
+		{"13812345678（微信同号）", "13812345678"},
+		{"手机：138 1234 5678", "13812345678"},
+		{"13812345678 或 13987654321", ""}, // two numbers: which?
+		{"微信 wxid_abc", ""},
 	} {
 		got, err := ParsePhone(tc.in)
 		if tc.want == "" {
@@ -135,6 +140,7 @@ func TestParseCount(t *testing.T) {
 		{"0", 0, true}, {"12", 12, true}, {"12人", 12, true}, {"约30人", 30, true}, {"5 个", 5, true},
 		{"没有", 0, true}, {"只有我", 0, true}, {"none", 0, true}, {"1,000", 1000, true},
 		{"十二个", 12, true}, {"两个人", 2, true}, {"１２人", 12, true}, {"1\u200b2", 12, true}, {"1001", 0, false}, {"15,000", 0, false},
+		{"就我自己", 0, true}, {"我一个人", 0, true}, {"没别人", 0, true}, {"三十来个", 30, true}, {"二十人左右", 20, true},
 		{"-1", 0, false}, {"many", 0, false}, {"", 0, false}, {"1.5", 0, false}, {"100001", 0, false},
 	} {
 		got, err := ParseCount(tc.in)
@@ -161,6 +167,13 @@ func TestParseTypes(t *testing.T) {
 		{"Unpaid wages, Labor contract", "unpaid_wages,contract"},
 		{"overtime; dismissal", "overtime,dismissal"},
 		{"被辞退", "dismissal"},
+		// As workers write it: joined by 和/还有/and, with 了.
+		{"欠薪和加班费", "unpaid_wages,overtime"},
+		{"工伤还有社保", "work_injury,social_insurance"},
+		{"1和2", "unpaid_wages,overtime"},
+		{"被开除了", "dismissal"},
+		{"没交社保", "social_insurance"},
+		{"unpaid wages and overtime", "unpaid_wages,overtime"},
 		{"other", "other"},
 		{"7", "other"},
 		{"8", ""},
@@ -200,6 +213,17 @@ func TestParseLocation(t *testing.T) {
 		{"上海浦东新区", Location{"上海", "上海市", "浦东新区"}, true},
 		{"湖北省恩施土家族苗族自治州恩施市", Location{"湖北", "恩施土家族苗族自治州", "恩施市"}, true},
 		{"guangdong shenzhen", Location{"广东", "shenzhen", ""}, true},
+		// As workers write it, without 市 or 区.
+		{"广东深圳宝安", Location{"广东", "深圳", "宝安"}, true},
+		{"广东东莞长安镇", Location{"广东", "东莞", "长安镇"}, true},
+		{"广东深圳", Location{"广东", "深圳", ""}, true},
+		{"新疆乌鲁木齐天山区", Location{"新疆", "乌鲁木齐", "天山区"}, true},
+		{"河北石家庄", Location{"河北", "石家庄", ""}, true},
+		{"贵州黔东南州凯里", Location{"贵州", "黔东南州", "凯里"}, true},
+		{"贵州黔西南州", Location{"贵州", "黔西南州", ""}, true},
+		{"贵州黔东南凯里", Location{"贵州", "黔东南", "凯里"}, true},
+		{"广东广州天河", Location{"广东", "广州", "天河"}, true},
+		{"浙江杭州", Location{"浙江", "杭州", ""}, true},
 		{"Inner Mongolia", Location{Province: "内蒙古"}, true},
 		{"深圳", Location{}, false},
 		{"", Location{}, false},
@@ -356,5 +380,29 @@ func TestTicketText(t *testing.T) {
 	}
 	if strings.Contains(masked, "13812345678") || !strings.Contains(masked, "138****5678") || !strings.Contains(masked, "Overtime pay") {
 		t.Errorf("masked Text:\n%s", masked)
+	}
+}
+
+// "十几个" is not guessed: the worker is asked for a rough figure, with an
+// example, instead of the generic message.
+func TestParseCountRoughFigure(t *testing.T) {
+	for _, in := range []string{"十几个", "几十人", "二十几个"} {
+		_, err := ParseCount(in)
+		wantValidation(t, err, in)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.Msg.Zh, "大概") || !strings.Contains(ve.Msg.Zh, in) || !strings.Contains(ve.Msg.En, "rough") {
+			t.Errorf("ParseCount(%q): %v", in, err)
+		}
+	}
+}
+
+// A ticket's submission time reads in the unions' time (UTC+8), as the
+// console shows it, whatever the server's zone.
+func TestTicketTimeInChinaTime(t *testing.T) {
+	tk := Ticket{Number: 3, CreatedAt: time.Date(2026, 12, 4, 22, 33, 0, 0, time.UTC)}
+	for _, lang := range []string{"zh", "en"} {
+		if got := markdown.Plain(tk.Text(lang)); !strings.Contains(got, "2026-12-05 06:33") {
+			t.Errorf("ticket text (%s):\n%s", lang, got)
+		}
 	}
 }

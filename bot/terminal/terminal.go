@@ -57,18 +57,38 @@ func Run(ctx context.Context, conv *bot.Conversation, in io.Reader, out io.Write
 	if err := conv.Handle(ctx, bot.Incoming{ChatID: ChatID, UserID: UserID, ChatType: bot.ChatPrivate, LangCode: lang, Kind: bot.KindCommand, Command: "start"}, r); err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	// Lines are read on their own goroutine so that Ctrl-C (ctx) ends the
+	// chat at the prompt too, not only after the next line is typed.
+	lines := make(chan string)
+	done := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		done <- sc.Err()
+	}()
 	for {
 		fmt.Fprint(out, "\n> ")
-		if !sc.Scan() {
+		var line string
+		select {
+		case <-ctx.Done():
 			fmt.Fprintln(out)
-			return sc.Err()
+			return nil
+		case err := <-done:
+			fmt.Fprintln(out)
+			return err
+		case line = <-lines:
 		}
 		if ctx.Err() != nil {
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
+		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
@@ -78,18 +98,49 @@ func Run(ctx context.Context, conv *bot.Conversation, in io.Reader, out io.Write
 			n, err := strconv.Atoi(strings.TrimPrefix(line, "#"))
 			data, ok := r.button(n)
 			if err != nil || !ok {
-				fmt.Fprintln(out, "(no such button)")
+				fmt.Fprintln(out, localTexts.noButton.in(lang))
 				continue
 			}
 			msg.Kind, msg.Text, msg.Data, msg.CallbackID = bot.KindCallback, "", data, "terminal"
+			if l, ok := strings.CutPrefix(data, "lang|"); ok {
+				lang = chatLang(l, lang)
+			}
 		case strings.HasPrefix(line, "/"):
 			word, args, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
 			msg.Kind, msg.Text, msg.Command, msg.Args = bot.KindCommand, "", strings.ToLower(word), strings.TrimSpace(args)
+			if msg.Command == "lang" {
+				lang = chatLang(strings.ToLower(msg.Args), lang)
+			}
 		}
 		if err := conv.Handle(ctx, msg, r); err != nil {
-			fmt.Fprintf(out, "(error: %v)\n", err)
+			fmt.Fprintf(out, localTexts.failed.in(lang)+"\n", err)
 		}
 	}
+}
+
+// The terminal's own few lines, in the chat's language as /lang sets it.
+var localTexts = struct{ noButton, failed pair }{
+	noButton: pair{"（没有这个按钮：请输入上面列出的 #编号）", "(no such button: type one of the #numbers shown above)"},
+	failed:   pair{"（出错了：%v）", "(error: %v)"},
+}
+
+type pair struct{ zh, en string }
+
+func (p pair) in(lang string) string {
+	if lang == "en" {
+		return p.en
+	}
+	return p.zh
+}
+
+// chatLang is the language /lang ARG switches to, or cur when ARG names
+// none (the command then only shows the choice).
+func chatLang(arg, cur string) string {
+	switch arg {
+	case "en", "zh":
+		return arg
+	}
+	return cur
 }
 
 type responder struct {
@@ -137,6 +188,11 @@ func (r *responder) SendFile(_ context.Context, name string, data []byte, captio
 	name = filepath.Base(name)
 	if err := os.WriteFile(name, data, 0o600); err != nil {
 		return err
+	}
+	// The full path: the file lands in whatever directory the chat was
+	// started from.
+	if abs, err := filepath.Abs(name); err == nil {
+		name = abs
 	}
 	fmt.Fprintf(r.out, "(file saved: %s) %s\n", name, caption)
 	return nil

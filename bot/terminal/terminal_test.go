@@ -3,9 +3,13 @@ package terminal
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/laborbot/laborbot/bleve"
 	"github.com/laborbot/laborbot/bolt"
@@ -86,5 +90,102 @@ func TestLanguageIsExplicit(t *testing.T) {
 	got = run("", "/help\n")
 	if !strings.Contains(got, "语言：中文") || !strings.Contains(got, "/lang en") || !strings.Contains(got, "你可以做的事") {
 		t.Errorf("the default is not Chinese, said at start:\n%s", got)
+	}
+}
+
+// newConv is a conversation over the built-in knowledge base and a fresh
+// embedded store.
+func newConv(t *testing.T) *bot.Conversation {
+	t.Helper()
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	entries, _ := knowledge.LoadEntriesFS(content.Files, nil)
+	eng := knowledge.NewEngine(knowledge.Options{Index: bleve.Build})
+	if err := eng.Load(context.Background(), entries, nil); err != nil {
+		t.Fatal(err)
+	}
+	return bot.NewConversation(eng, store, nil, nil)
+}
+
+// Ctrl-C ends the chat while it waits at the prompt: it used to be seen
+// only after the next line was typed, so the chat could not be left.
+func TestInterruptAtThePrompt(t *testing.T) {
+	conv := newConv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	in, w := io.Pipe()
+	defer w.Close()
+	var out syncBuffer
+	ended := make(chan error, 1)
+	go func() { ended <- Run(ctx, conv, in, &out, "zh") }()
+	// Once /help is answered and the prompt printed again, the chat waits
+	// for input.
+	if _, err := io.WriteString(w, "/help\n"); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.HasSuffix(out.String(), "> ") || !strings.Contains(out.String(), "你可以做的事") {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Errorf("Run after Ctrl-C: %v", err)
+		}
+	case <-time.After(30 * time.Second): // a hang guard, not a speed target
+		t.Fatal("Run did not end on Ctrl-C while waiting for input")
+	}
+}
+
+// The terminal's own messages follow the chat's language, also after /lang.
+func TestTerminalMessagesInTheChatsLanguage(t *testing.T) {
+	conv := newConv(t)
+	var out bytes.Buffer
+	if err := Run(context.Background(), conv, strings.NewReader("#99\n/lang en\n#99\n"), &out, "zh"); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	zh, en := strings.Index(got, "没有这个按钮"), strings.Index(got, "no such button")
+	if zh < 0 || en < zh || strings.Count(got, "no such button") != 1 {
+		t.Errorf("a wrong button, in Chinese then after /lang en in English:\n%s", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for Run's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A file the bot sends (an export) is saved in the working directory and
+// its full path printed, so it can be found.
+func TestFileSavedWithItsPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var out bytes.Buffer
+	r := &responder{out: &out}
+	if err := r.SendFile(context.Background(), "../tickets.csv", []byte("x"), "导出"); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "tickets.csv")
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("printed %q, want the path %s", out.String(), want)
+	}
+	if b, err := os.ReadFile(want); err != nil || string(b) != "x" {
+		t.Errorf("saved: %q %v", b, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/laborbot/laborbot/knowledge"
+	"github.com/laborbot/laborbot/markdown"
 )
 
 // askJSON is the JSON shape of one answer from `laborbot ask --json`.
@@ -34,7 +35,7 @@ func (m *Main) runAsk(ctx context.Context, cfg Config, args []string) error {
 		fmt.Fprintln(m.Stderr, "usage: laborbot ask [--json] [-k N] [--lang zh|en] QUESTION   (QUESTION - reads one question per line from stdin)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		return errUsage
 	}
 	if *lang != "" && *lang != "zh" && *lang != "en" {
@@ -72,9 +73,11 @@ func (m *Main) runAsk(ctx context.Context, cfg Config, args []string) error {
 	if *asJSON {
 		return writeJSONLine(m.Stdout, ans)
 	}
-	fmt.Fprintln(m.Stdout, ans.Text)
+	// Text for a person at a terminal, as `laborbot chat` prints it: the
+	// Markdown's ** and escapes are not shown (JSON keeps the Markdown).
+	fmt.Fprintln(m.Stdout, markdown.Plain(ans.Text))
 	if s := knowledge.SuggestionsText(ans); s != "" {
-		fmt.Fprintln(m.Stdout, "\n"+s)
+		fmt.Fprintln(m.Stdout, "\n"+markdown.Plain(s))
 	}
 	return nil
 }

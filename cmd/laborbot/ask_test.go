@@ -30,6 +30,10 @@ func TestAskText(t *testing.T) {
 			t.Errorf("answer lacks %q:\n%s", want, out)
 		}
 	}
+	// Plain text, as the terminal chat prints it: no Markdown markup.
+	if strings.Contains(out, "**") {
+		t.Errorf("the answer shows Markdown:\n%.300s", out)
+	}
 }
 
 type askOut struct {
@@ -106,5 +110,17 @@ func TestAskUsageErrors(t *testing.T) {
 	}
 	if _, _, err := runMain(t, "", map[string]string{"MEDIATOR_CHAT_ID": "-100500"}, "run"); err == nil || !strings.Contains(err.Error(), "MEDIATOR_CHAT_ID") {
 		t.Errorf("a mediators' group without Telegram: %v", err)
+	}
+}
+
+// A flag after the question is a flag, not words of the question.
+func TestAskFlagAfterQuestion(t *testing.T) {
+	out, _, err := runMain(t, "", nil, "ask", "老板拖欠我三个月工资怎么办", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a askOut
+	if err := json.Unmarshal([]byte(out), &a); err != nil || a.Question != "老板拖欠我三个月工资怎么办" {
+		t.Errorf("ask QUESTION --json: %v %q\n%.300s", err, a.Question, out)
 	}
 }

@@ -146,7 +146,7 @@ func (o *storeOps) restore(ctx context.Context, path, name string, out io.Writer
 			return fmt.Errorf("the data was restored, but reloading the knowledge base failed (restart the bot): %w", err)
 		}
 	}
-	fmt.Fprintf(out, "restored %s: %d tickets (there were %d); %d buckets, %d keys\n", name, n, len(before), sum.Buckets, sum.Keys)
+	fmt.Fprintf(out, "restored %s: tickets: %d (there were %d); %d buckets, %d keys\n", name, n, len(before), sum.Buckets, sum.Keys)
 	return nil
 }
 
@@ -310,9 +310,9 @@ func (m *Main) onStore(ctx context.Context, cfg Config, req controlRequest, payl
 func dataFile(cfg Config) string { return filepath.Join(cfg.DataDir, "laborbot.db") }
 
 const backupUsage = `write a consistent copy of the embedded store (DATA_DIR/laborbot.db) to FILE (mode 0600),
-  while the bot runs or not; "-" writes it to standard output. The copy holds the workers'
-  personal data (encrypted when DATA_KEY is set): keep it as safe as the data file.
-  With REDIS_URL, use Redis's own persistence instead (README.md, "Backup and restore").
+while the bot runs or not; "-" writes it to standard output. The copy holds the workers'
+personal data (encrypted when DATA_KEY is set): keep it as safe as the data file.
+With REDIS_URL, use Redis's own persistence instead (README.md, "Backup and restore").
 `
 
 func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
@@ -337,6 +337,9 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 	}
 	if target == "-" {
 		return backup(m.Stdout)
+	}
+	if err := checkBackupTarget(target, dataFile(cfg)); err != nil {
+		return err
 	}
 	// Into a private temporary file beside the target, renamed over it
 	// once complete and checked: a failed backup never leaves a torn
@@ -379,15 +382,37 @@ func (m *Main) runBackup(ctx context.Context, cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "backup written to %s: %d tickets, %d bytes (it holds workers' personal data: keep it safe)\n", target, n, fi.Size())
+	fmt.Fprintf(m.Stdout, "backup written to %s: tickets: %d, %d bytes (it holds workers' personal data: keep it safe)\n", target, n, fi.Size())
+	return nil
+}
+
+// checkBackupTarget refuses a FILE the backup must not be renamed over:
+// the data file itself (the bot would go on writing to a file no longer
+// on disk, and all of it would be lost at the next start), or a
+// directory; and says plainly when FILE's directory does not exist.
+func checkBackupTarget(target, data string) error {
+	if fi, err := os.Stat(target); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("backup: %s is a directory: name the backup file, e.g. %s", target,
+				filepath.Join(target, "laborbot-"+time.Now().Format("2006-01-02")+".db"))
+		}
+		if live, err := os.Stat(data); err == nil && os.SameFile(fi, live) {
+			return fmt.Errorf("backup: %s is the data file itself (DATA_DIR): write the backup to another file", target)
+		}
+	}
+	if dir := filepath.Dir(target); dir != "" {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("backup: directory %s does not exist", dir)
+		}
+	}
 	return nil
 }
 
 const restoreUsage = `replace all data of the embedded store with the backup FILE (made by laborbot backup),
-  while the bot runs or not, in one step: the bot serves the backup's data at once.
-  FILE is checked first: a laborbot backup, whose personal data opens with this DATA_KEY.
-  What was written since the backup is lost, except the staff audit log, which is kept.
-  Asks for "yes" unless --force.
+while the bot runs or not, in one step: the bot serves the backup's data at once.
+FILE is checked first: a laborbot backup, whose personal data opens with this DATA_KEY.
+What was written since the backup is lost, except the staff audit log, which is kept.
+Asks for "yes" unless --force.
 `
 
 func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error {
@@ -400,6 +425,11 @@ func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error 
 		return errRedisBackup
 	}
 	path := flags.Arg(0)
+	if fi, err := os.Stat(path); err == nil {
+		if live, err := os.Stat(dataFile(cfg)); err == nil && os.SameFile(fi, live) {
+			return fmt.Errorf("restore: %s is the data file itself (DATA_DIR), not a backup: give the file laborbot backup wrote", path)
+		}
+	}
 	sealer, err := intake.NewSealer(cfg.DataKey)
 	if err != nil {
 		return fmt.Errorf("DATA_KEY: %w", err)
@@ -412,7 +442,7 @@ func (m *Main) runRestore(ctx context.Context, cfg Config, args []string) error 
 	}
 	src.Close()
 	if !*force {
-		fmt.Fprintf(m.Stdout, "Restore %s (%d tickets) over all data in %s? What was written since the backup is lost (the audit log is kept).\nType yes to go on: ",
+		fmt.Fprintf(m.Stdout, "Restore %s (tickets: %d) over all data in %s? What was written since the backup is lost (the audit log is kept).\nType yes to go on: ",
 			path, n, dataFile(cfg))
 		answer, err := bufio.NewReader(m.Stdin).ReadString('\n')
 		if err != nil {

@@ -60,7 +60,7 @@ func TestBackupRestoreExportWhileRunning(t *testing.T) {
 	dir := t.TempDir()
 	backup := filepath.Join(dir, "laborbot-backup.db")
 	out, err := runCommand(t, env, "backup", backup)
-	if err != nil || !strings.Contains(out, "1 tickets") {
+	if err != nil || !strings.Contains(out, "tickets: 1") {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
 	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
@@ -143,7 +143,7 @@ func TestBackupRestoreExportWhileRunning(t *testing.T) {
 	if err := m.Run(t.Context(), []string{"restore", backup}); err != nil {
 		t.Fatalf("restore: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "restored") || !strings.Contains(stdout.String(), "1 tickets") {
+	if !strings.Contains(stdout.String(), "restored") || !strings.Contains(stdout.String(), "tickets: 1") {
 		t.Errorf("restore said: %s", stdout.String())
 	}
 	say(t, tg, adminID, "/ticket 1", "张三")
@@ -214,12 +214,12 @@ func TestBackupRestoreStopped(t *testing.T) {
 	// file itself.
 	staleSocket(t, filepath.Join(dataDir, controlSocketName))
 	backup := filepath.Join(t.TempDir(), "b.db")
-	if out, err := runCommand(t, env, "backup", backup); err != nil || !strings.Contains(out, "1 tickets") {
+	if out, err := runCommand(t, env, "backup", backup); err != nil || !strings.Contains(out, "tickets: 1") {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
 	// An empty store takes the backup back.
 	empty := map[string]string{"DATA_DIR": t.TempDir(), "DATA_KEY": backupDataKey}
-	if out, err := runCommand(t, empty, "restore", "--force", backup); err != nil || !strings.Contains(out, "1 tickets (there were 0)") {
+	if out, err := runCommand(t, empty, "restore", "--force", backup); err != nil || !strings.Contains(out, "tickets: 1 (there were 0)") {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
 	out, err := runCommand(t, empty, "export", "--personal", "--format", "json")
@@ -394,5 +394,43 @@ func TestBackupAcrossProcesses(t *testing.T) {
 	defer p.stop(t)
 	if out, err := runCommand(t, cli, "restore", "--force", target); err != nil || !strings.Contains(out, "restored") {
 		t.Fatalf("restore through the restarted bot process: %v\n%s\n%s", err, out, logs)
+	}
+}
+
+// A backup is never renamed over the data file itself (the running bot
+// would write on into a file gone from disk, lost at its next start), nor
+// over a directory; a missing directory is named.
+func TestBackupRefusesTheDataFile(t *testing.T) {
+	dataDir := t.TempDir()
+	data := filepath.Join(dataDir, "laborbot.db")
+	writeSealedStore(t, data, backupDataKey)
+	env := map[string]string{"DATA_DIR": dataDir, "DATA_KEY": backupDataKey}
+	before, err := os.Stat(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(data, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{data, link} {
+		if out, err := runCommand(t, env, "backup", target); err == nil || !strings.Contains(err.Error(), "data file itself") {
+			t.Errorf("backup onto the data file (%s): %v\n%s", target, err, out)
+		}
+	}
+	if after, err := os.Stat(data); err != nil || !os.SameFile(before, after) {
+		t.Errorf("the data file was replaced: %v", err)
+	}
+	// Nor is the data file restored over itself (it said "in use by
+	// another laborbot process").
+	if _, err := runCommand(t, env, "restore", "--force", data); err == nil || !strings.Contains(err.Error(), "data file itself") {
+		t.Errorf("restore from the data file: %v", err)
+	}
+	dir := t.TempDir()
+	if _, err := runCommand(t, env, "backup", dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("backup onto a directory: %v", err)
+	}
+	if _, err := runCommand(t, env, "backup", filepath.Join(dir, "no", "b.db")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("backup into a missing directory: %v", err)
 	}
 }

@@ -160,3 +160,74 @@ func TestCLIVersion(t *testing.T) {
 		}
 	}
 }
+
+// Flags after the arguments count as flags ("restore FILE --force" used to
+// say "takes 1 argument(s), got 2"); "--" ends the flags.
+func TestCLIFlagsAfterArguments(t *testing.T) {
+	fs := (&Main{Stderr: &bytes.Buffer{}}).flagSet("restore", "[--force] FILE", "")
+	force := fs.Bool("force", false, "")
+	for _, c := range []struct {
+		args      []string
+		force     bool
+		arguments []string
+	}{
+		{[]string{"--force", "a.db"}, true, []string{"a.db"}},
+		{[]string{"a.db", "--force"}, true, []string{"a.db"}},
+		{[]string{"a.db"}, false, []string{"a.db"}},
+		{[]string{"--", "--force"}, false, []string{"--force"}},
+		{[]string{"a.db", "--", "-b"}, false, []string{"a.db", "-b"}},
+		{[]string{"-"}, false, []string{"-"}},
+	} {
+		*force = false
+		if err := parseInterspersed(fs, c.args); err != nil {
+			t.Errorf("%v: %v", c.args, err)
+			continue
+		}
+		if *force != c.force || !slices.Equal(fs.Args(), c.arguments) {
+			t.Errorf("%v: force %v, arguments %q; want %v, %q", c.args, *force, fs.Args(), c.force, c.arguments)
+		}
+	}
+	// Through the program: the file is one argument, and the flag is taken.
+	_, errOut, err := runCLI(t, map[string]string{"DATA_DIR": t.TempDir()}, "restore", "/nonexistent/backup.db", "--force")
+	if err == nil || strings.Contains(errOut, "argument(s)") || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("restore FILE --force: %v %q", err, errOut)
+	}
+}
+
+// eval outside the checkout found none of its default sets and exited 0
+// having measured nothing; a set named without --file was ignored.
+func TestEvalNothingToMeasure(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, _, err := runCLI(t, nil, "eval"); err == nil || !strings.Contains(err.Error(), "no evaluation set found") {
+		t.Errorf("eval with no set: %v", err)
+	}
+	if _, _, err := runCLI(t, nil, "eval", "--calibrate", "out.json"); err == nil || !strings.Contains(err.Error(), "nothing calibrated") {
+		t.Errorf("eval --calibrate with no set: %v", err)
+	}
+	if _, errOut, err := runCLI(t, nil, "eval", "mine.jsonl"); !errors.Is(err, errUsage) || !strings.Contains(errOut, "--file") {
+		t.Errorf("eval FILE: %v %q", err, errOut)
+	}
+}
+
+// chat and ask talk to a person at a terminal: no JSON info lines between
+// the answers unless LOG_LEVEL asks for them.
+func TestTerminalToolsQuietLogs(t *testing.T) {
+	dir := t.TempDir()
+	run := func(env map[string]string, args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		m := &Main{Stdin: strings.NewReader("/help\n"), Stdout: &out, Stderr: &errOut, Environ: env}
+		if err := m.Run(context.Background(), args); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errOut.String())
+		}
+		return errOut.String()
+	}
+	for _, args := range [][]string{{"chat"}, {"ask", "加班费怎么算"}} {
+		if got := run(map[string]string{"DATA_DIR": dir}, args...); strings.Contains(got, `"level":"INFO"`) {
+			t.Errorf("%v logs at info by default:\n%s", args, got)
+		}
+	}
+	if got := run(map[string]string{"DATA_DIR": dir, "LOG_LEVEL": "info"}, "chat"); !strings.Contains(got, "knowledge base loaded") {
+		t.Errorf("chat with LOG_LEVEL=info:\n%s", got)
+	}
+}

@@ -29,13 +29,20 @@ func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
 		fmt.Fprintln(fset.Output(), "usage: laborbot eval [--file A.jsonl,B.jsonl] [--entries-only] [--misses] [--json] [--calibrate OUT.json]\n\nmeasure answers (useful first answer, refusals, hit@3, MRR) on evaluation sets\n\nflags:")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
+	if err := parseInterspersed(fset, args); err != nil {
+		return errUsage
+	}
+	if fset.NArg() > 0 {
+		// A set named without --file used to be ignored in silence.
+		fmt.Fprintf(fset.Output(), "laborbot eval takes no arguments (got %q): name evaluation sets with --file\n\n", fset.Arg(0))
+		fset.Usage()
 		return errUsage
 	}
 	eng, err := buildEngine(ctx, cfg, m.Logger)
 	if err != nil {
 		return err
 	}
+	measured, calibrated := 0, false
 	for i, file := range strings.Split(*files, ",") {
 		file = strings.TrimSpace(file)
 		items, err := readEvalFile(file)
@@ -57,6 +64,7 @@ func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
 			}
 			fmt.Fprintf(m.Stdout, "decision written to %s\n%s", *calibrate, rep)
 			fmt.Fprintf(m.Stdout, "domain: %s\nanswer: %s\nranking: %+v\n\n", model.Domain, model.Answer, model.Ranking)
+			calibrated = true
 			// Measure with the model just fitted.
 			if eng, err = buildEngine(ctx, withDecision(cfg, &model), m.Logger); err != nil {
 				return err
@@ -66,6 +74,7 @@ func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
 		if err != nil {
 			return err
 		}
+		measured++
 		if *asJSON {
 			if err := json.NewEncoder(m.Stdout).Encode(map[string]any{"file": file, "report": rep}); err != nil {
 				return err
@@ -80,6 +89,14 @@ func (m *Main) runEval(ctx context.Context, cfg Config, args []string) error {
 			}
 		}
 		fmt.Fprintln(m.Stdout)
+	}
+	if *calibrate != "" && !calibrated {
+		return fmt.Errorf("eval: nothing calibrated: the first evaluation set (%s) was not found", strings.TrimSpace(strings.Split(*files, ",")[0]))
+	}
+	if measured == 0 {
+		// Nothing measured is no success: the default sets are found
+		// relative to the checkout.
+		return errors.New("eval: no evaluation set found (the defaults are eval/questions.jsonl and ../shared/eval/dev.jsonl, relative to the checkout): run it from the checkout or give --file")
 	}
 	return nil
 }

@@ -12,9 +12,9 @@ import (
 )
 
 const exportUsage = `write every ticket for the court's mediation platform and the union's records, while the
-  bot runs or not. CSV starts with a byte-order mark, so Excel reads the Chinese. Names,
-  phones, contact times, the workers' own words, district and employer are left out unless
-  --personal is given. Every export is recorded in the staff audit log.
+bot runs or not. CSV starts with a byte-order mark, so Excel reads the Chinese. Names,
+phones, contact times, the workers' own words, district and employer are left out unless
+--personal is given. Every export is recorded in the staff audit log.
 `
 
 // runExport writes every ticket as CSV or JSON: the union's IT volunteer

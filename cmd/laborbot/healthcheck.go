@@ -114,10 +114,13 @@ func (m *Main) flagSet(name, synopsis, what string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and wants exactly nargs arguments after the
-// flags (-1: any number); a wrong count prints the usage.
+// parseFlags parses args and wants exactly nargs arguments besides the
+// flags (-1: any number); a wrong count prints the usage. Flags may come
+// after the arguments too ("restore FILE --force"), as operators type
+// them: Go's flag package alone stops at the first argument and would
+// count "--force" as a second file.
 func (m *Main) parseFlags(fs *flag.FlagSet, args []string, nargs int) error {
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		return errUsage
 	}
 	if nargs >= 0 && fs.NArg() != nargs {
@@ -130,4 +133,24 @@ func (m *Main) parseFlags(fs *flag.FlagSet, args []string, nargs int) error {
 		return errUsage
 	}
 	return nil
+}
+
+// parseInterspersed parses flags wherever they are among args; "--" ends
+// the flags, and fs.Args() are the arguments afterwards.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		consumed := len(args) - len(rest)
+		if len(rest) == 0 || consumed > 0 && args[consumed-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
 }

@@ -73,7 +73,7 @@ func (m *Main) kbArg(name string, args []string, strict *bool) (string, error) {
 			fs.PrintDefaults()
 		}
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		return "", errUsage
 	}
 	if fs.NArg() != 1 {

@@ -206,6 +206,13 @@ func (m *Main) run(ctx context.Context, cmd string, args []string, forHelp bool)
 	}
 	if m.Logger == nil {
 		level, _ := parseLevel(cfg.LogLevel)
+		if (cmd == "chat" || cmd == "ask") && strings.TrimSpace(m.Environ["LOG_LEVEL"]) == "" {
+			// The terminal's own tools write to the terminal the person
+			// reads: info lines ("knowledge base loaded", "ticket created")
+			// in JSON between the answers are noise there. Warnings stay;
+			// LOG_LEVEL set says otherwise.
+			level = slog.LevelWarn
+		}
 		m.Logger = newLogger(m.Stderr, level)
 	}
 	switch cmd {
