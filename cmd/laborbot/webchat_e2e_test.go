@@ -404,4 +404,8 @@ func TestE2EWebChatAlone(t *testing.T) {
 	w.Fill("#q", "还有一个问题")
 	w.Do(chromedp.Click(chromedp.CSS("#send"), chromedp.NodeVisible))
 	w.WaitText("#chat-status", "你发得太快了")
+	// The refused message is not lost: it is back in the composer.
+	if typed := browsertest.Run(w.Tab, chromedp.Evaluate[string](`document.getElementById('q').value`)); typed != "还有一个问题" {
+		t.Errorf("after the slow-down the composer holds %q; want the refused message back", typed)
+	}
 }

@@ -101,10 +101,17 @@ document.addEventListener("DOMContentLoaded", function () {
     if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
     // Files go as multipart; everything else as a plain urlencoded form.
     var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+    // What the worker typed comes back into the composer if the message is
+    // refused (too many at once): nothing typed is lost.
+    var typed = form.id === "composer" && form.elements.text ? form.elements.text.value : "";
     if (form.id === "composer" || form.id === "upload") { form.reset(); }
-    queue = queue.then(function () { return post(form.action, body); });
+    queue = queue.then(function () { return post(form.action, body, typed); });
   }
-  function post(action, body) {
+  function giveBack(typed) {
+    var box = document.getElementById("q");
+    if (typed && box && box.value === "") { box.value = typed; }
+  }
+  function post(action, body, typed) {
     busy = true;
     chat.setAttribute("data-busy", "1");
     say(chat.getAttribute("data-sending"));
@@ -114,12 +121,12 @@ document.addEventListener("DOMContentLoaded", function () {
         return readEvents(resp, function (name, d) {
           if (name === "msg") { dropDraft(); addHTML(d.html, d.seq); showLatest(); }
           else if (name === "draft") { draft(d.html); }
-          else if (name === "error") { say(d.message); }
+          else if (name === "error") { say(d.message); giveBack(typed); }
           else if (name === "reload") { window.location.replace("/chat#end"); window.location.reload(); }
           else if (name === "done") { dropDraft(); say(""); stored(d.ids || {}); poll(); }
         });
       })
-      .catch(function () { say(chat.getAttribute("data-offline")); })
+      .catch(function () { say(chat.getAttribute("data-offline")); giveBack(typed); })
       .then(function () {
         busy = false;
         chat.removeAttribute("data-busy");
