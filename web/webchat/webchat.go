@@ -73,7 +73,7 @@ type Options struct {
 // Default rate limits.
 const (
 	DefaultSessionRate  = 0.5 // a message every 2 s on average
-	DefaultSessionBurst = 30 // a whole complaint (about 22 answers) tapped through quickly
+	DefaultSessionBurst = 30  // a whole complaint (about 22 answers) tapped through quickly
 	DefaultIPRate       = 10
 	DefaultIPBurst      = 120
 )
