@@ -282,11 +282,11 @@ func (t *Transport) poll(ctx context.Context) {
 				return
 			}
 			backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
-			t.apiFailed("getUpdates failed; retrying", "wait", backoff, "err", err)
+			t.apiFailed("getUpdates", "getUpdates failed; retrying", "wait", backoff, "err", err)
 			t.sleep(ctx, backoff)
 			continue
 		}
-		t.apiAnswered()
+		t.apiAnswered("getUpdates")
 		backoff = 0
 		t.confirmed(offset)
 		if len(updates) == 0 {

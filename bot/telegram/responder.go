@@ -79,13 +79,13 @@ const directRetries = 1
 // retry calls fn within the rate limits of chatID (0: global only), retrying
 // after Telegram's retry_after on 429 and after a short pause on other
 // transient errors, up to maxRetries times.
-func (t *Transport) retry(ctx context.Context, chatID int64, fn func() error) error {
-	return t.retryN(ctx, chatID, maxRetries, fn)
+func (t *Transport) retry(ctx context.Context, method string, chatID int64, fn func() error) error {
+	return t.retryN(ctx, method, chatID, maxRetries, fn)
 }
 
 // retryN is retry with at most retries retries. A 429 asking to wait more
 // than a few seconds is not waited for when the caller has an outbox.
-func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn func() error) error {
+func (t *Transport) retryN(ctx context.Context, method string, chatID int64, retries int, fn func() error) error {
 	group := chatID < 0
 	var err error
 	for attempt := 0; attempt <= retries; attempt++ {
@@ -96,7 +96,7 @@ func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn fu
 		}
 		err = fn()
 		if err == nil {
-			t.apiAnswered()
+			t.apiAnswered(method)
 			return nil
 		}
 		var tooMany *tgbot.TooManyRequestsError
@@ -107,7 +107,7 @@ func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn fu
 		case isPermanent(err):
 			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 				// The API answered, if only to refuse this call.
-				t.apiAnswered()
+				t.apiAnswered(method)
 			}
 			return err
 		default:
@@ -115,10 +115,10 @@ func (t *Transport) retryN(ctx context.Context, chatID int64, retries int, fn fu
 		}
 		if attempt == retries || retries < maxRetries && wait > 2*time.Second {
 			// The caller keeps the call (the outbox) or gives up on it.
-			t.apiFailed("telegram call failed", "err", t.redact(err.Error()))
+			t.apiFailed(method, "telegram call failed", "err", t.redact(err.Error()))
 			break
 		}
-		t.apiFailed("telegram call failed; retrying", "attempt", attempt+1, "wait", wait, "err", t.redact(err.Error()))
+		t.apiFailed(method, "telegram call failed; retrying", "attempt", attempt+1, "wait", wait, "err", t.redact(err.Error()))
 		select {
 		case <-t.clock.After(wait):
 		case <-ctx.Done():
@@ -215,7 +215,7 @@ func (r *responder) sendMessage(ctx context.Context, htmlText string, markup mod
 		retries = maxRetries
 	}
 	send := func(text string, mode models.ParseMode) error {
-		return r.t.retryN(ctx, r.chatID, retries, func() error {
+		return r.t.retryN(ctx, "sendMessage", r.chatID, retries, func() error {
 			var err error
 			msg, err = r.t.client.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: r.chatID, Text: text, ParseMode: mode,
 				ReplyMarkup: markup, LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
@@ -255,7 +255,7 @@ func (r *responder) Ack(ctx context.Context, notice string) error {
 		return nil
 	}
 	r.acked = true
-	err := r.t.retryN(ctx, 0, directRetries, func() error {
+	err := r.t.retryN(ctx, "answerCallbackQuery", 0, directRetries, func() error {
 		_, err := r.t.client.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: r.callbackID, Text: notice})
 		return err
 	})
@@ -347,7 +347,7 @@ func (s *editStream) edit(ctx context.Context, text string, markup models.ReplyM
 	if retries == 0 {
 		retries = maxRetries
 	}
-	return s.r.t.retryN(ctx, s.r.chatID, retries, func() error {
+	return s.r.t.retryN(ctx, "editMessageText", s.r.chatID, retries, func() error {
 		_, err := s.r.t.client.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: s.r.chatID, MessageID: s.msgID,
 			Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}})
@@ -386,7 +386,7 @@ func (s *editStream) Finish(ctx context.Context, rep bot.Reply) error {
 }
 
 func (r *responder) SendFile(ctx context.Context, name string, data []byte, caption string) error {
-	err := r.t.retry(ctx, r.chatID, func() error {
+	err := r.t.retry(ctx, "sendDocument", r.chatID, func() error {
 		_, err := r.t.client.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: r.chatID,
 			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)}, Caption: caption})
 		return err
@@ -442,7 +442,11 @@ func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error)
 }
 
 func (r *responder) ResendFile(ctx context.Context, kind, fileID, caption string) error {
-	err := r.t.retry(ctx, r.chatID, func() error {
+	method := "sendDocument"
+	if kind == "photo" {
+		method = "sendPhoto"
+	}
+	err := r.t.retry(ctx, method, r.chatID, func() error {
 		var err error
 		if kind == "photo" {
 			_, err = r.t.client.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: r.chatID, Photo: &models.InputFileString{Data: fileID}, Caption: caption})

@@ -82,7 +82,7 @@ type Transport struct {
 	pollClient *http.Client
 	inflight   inflight
 	outbox     *bot.Outbox // nil without a Spool
-	api        apiHealth   // outages of the Bot API, for the log (outage.go)
+	api        apiHealth   // outages of the Bot API's methods, for the log (outage.go)
 }
 
 // New connects to the Bot API (getMe) and prepares the transport. It fails
@@ -237,7 +237,7 @@ func (t *Transport) setCommands(ctx context.Context) error {
 		if lang == "en" {
 			params.LanguageCode = "en"
 		}
-		if err := t.retry(ctx, 0, func() error { _, err := t.client.SetMyCommands(ctx, params); return err }); err != nil {
+		if err := t.retry(ctx, "setMyCommands", 0, func() error { _, err := t.client.SetMyCommands(ctx, params); return err }); err != nil {
 			return err
 		}
 	}
