@@ -167,6 +167,9 @@ var (
 var zhWords = strings.NewReplacer(
 	"上上个月", "上上月", "上个月", "上月", "这个月", "本月", "这月", "本月", "下个月", "下月",
 	"号", "日", "月份", "月", "月末", "月底", "年年底", "年底", "年年末", "年底", "年末", "年底", "年年初", "年初",
+	// A part of a month as its middle day: the echo shows the day taken
+	// and the worker can change it.
+	"上旬", "5日", "中旬", "15日", "下旬", "25日",
 	"左右", "", "大概", "", "大约", "", "差不多", "", "的时候", "", "那天", "", "开始", "", "入职", "", "离职", "",
 )
 
@@ -228,6 +231,9 @@ func (r dateReader) chinese(t string) (ParsedDate, bool, error) {
 			return r.needMonth(atoi(m[1]))
 		}
 		return r.needMonth(fullYear(m[2]))
+	}
+	if c == "年初" || c == "年底" {
+		c = "今年" + c[len("年"):] // 年初 alone is this year's
 	}
 	if m := zhRelYear.FindStringSubmatch(c); m != nil {
 		if err := r.needToday(); err != nil {
