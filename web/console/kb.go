@@ -88,25 +88,31 @@ type kbListPage struct {
 	Hidden map[string]string
 }
 
-func (c *Console) kbOn(w http.ResponseWriter, r *http.Request) bool {
-	if c.kb == nil {
-		c.render.Error(w, r, http.StatusNotFound, "")
-		return false
+// kbHandler is a knowledge-base page's handler, given the user as the
+// knowledge base's authorization sees them.
+type kbHandler func(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor)
+
+// withKB makes a knowledge-base handler a console handler: 404 when the
+// console has no knowledge base, the actor read for every request (a
+// mediator made admin, or removed, is seen at once).
+func (c *Console) withKB(h kbHandler) func(http.ResponseWriter, *http.Request, *user) {
+	return func(w http.ResponseWriter, r *http.Request, u *user) {
+		if c.kb == nil {
+			c.render.Error(w, r, http.StatusNotFound, "")
+			return
+		}
+		actor, err := c.kbActor(r.Context(), u)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		h(w, r, u, actor)
 	}
-	return true
 }
 
 // kbList lists and searches the entries.
-func (c *Console) kbList(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbList(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	v := r.URL.Query()
 	q := kbQuery{Q: strings.TrimSpace(v.Get("q")), Topic: v.Get("topic"), Lang: v.Get("lang"), Region: v.Get("region"), Before: v.Get("before"), State: v.Get("state")}
 	all, err := c.kb.List(ctx, actor, "")
@@ -239,16 +245,8 @@ type kbEntryPage struct {
 	TopicName string
 }
 
-func (c *Console) kbEntry(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbEntry(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	info, err := c.kb.Show(ctx, actor, r.PathValue("id"))
 	if err != nil {
 		c.fail(w, r, err)
@@ -327,7 +325,7 @@ func (c *Console) articleOptions(ctx context.Context) []articleOption {
 	return out
 }
 
-func (c *Console) renderEditor(w http.ResponseWriter, r *http.Request, u *user, status int, d kbEditPage, alert string) {
+func (c *Console) renderEditor(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor, status int, d kbEditPage, alert string) {
 	ctx := r.Context()
 	d.Topics = knowledge.Topics()
 	d.Articles = c.articleOptions(ctx)
@@ -336,14 +334,12 @@ func (c *Console) renderEditor(w http.ResponseWriter, r *http.Request, u *user, 
 		d.Citations = append(d.Citations, "")
 	}
 	if d.Pair == nil && d.Form.Key != "" {
-		if actor, err := c.kbActor(ctx, u); err == nil {
-			other := "en"
-			if d.Form.Lang == "en" {
-				other = "zh"
-			}
-			if pair, err := c.kb.Show(ctx, actor, d.Form.Key+"-"+other); err == nil {
-				d.Pair, d.PairView = &pair, preview(pair.Entry)
-			}
+		other := "en"
+		if d.Form.Lang == "en" {
+			other = "zh"
+		}
+		if pair, err := c.kb.Show(ctx, actor, d.Form.Key+"-"+other); err == nil {
+			d.Pair, d.PairView = &pair, preview(pair.Entry)
 		}
 	}
 	title := "kb.edit"
@@ -356,16 +352,8 @@ func (c *Console) renderEditor(w http.ResponseWriter, r *http.Request, u *user, 
 	c.render.Render(w, r, status, "kbedit", p)
 }
 
-func (c *Console) kbEdit(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbEdit(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	id := r.PathValue("id")
 	info, err := c.kb.Show(ctx, actor, id)
 	if err != nil {
@@ -378,20 +366,12 @@ func (c *Console) kbEdit(w http.ResponseWriter, r *http.Request, u *user) {
 			form = knowledge.FormOf(e)
 		}
 	}
-	c.renderEditor(w, r, u, http.StatusOK, kbEditPage{Form: form, ID: id, Admin: actor.Role == knowledge.RoleAdmin}, "")
+	c.renderEditor(w, r, u, actor, http.StatusOK, kbEditPage{Form: form, ID: id, Admin: actor.Role == knowledge.RoleAdmin}, "")
 }
 
 // kbNew is the editor for a new entry; ?q= prefills a question (from a
 // gap), ?lang= the language, ?key= the key (the other language's version).
-func (c *Console) kbNew(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
-	actor, err := c.kbActor(r.Context(), u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
+func (c *Console) kbNew(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	v := r.URL.Query()
 	f := knowledge.EntryForm{Lang: v.Get("lang"), Key: v.Get("key"), Region: "national", Reviewed: c.now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")}
 	if f.Lang != "en" {
@@ -414,7 +394,7 @@ func (c *Console) kbNew(w http.ResponseWriter, r *http.Request, u *user) {
 			}
 		}
 	}
-	c.renderEditor(w, r, u, http.StatusOK, kbEditPage{Form: f, Admin: actor.Role == knowledge.RoleAdmin}, "")
+	c.renderEditor(w, r, u, actor, http.StatusOK, kbEditPage{Form: f, Admin: actor.Role == knowledge.RoleAdmin}, "")
 }
 
 // formFrom reads the editor's fields.
@@ -451,10 +431,7 @@ type checkResult struct {
 
 // kbCheck answers the editor's script as the admin types: the problems
 // by field and line, and the preview.
-func (c *Console) kbCheck(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbCheck(w http.ResponseWriter, r *http.Request, u *user, _ knowledge.Actor) {
 	if err := r.ParseForm(); err != nil {
 		c.fail(w, r, err)
 		return
@@ -493,17 +470,9 @@ func (c *Console) kbCheck(w http.ResponseWriter, r *http.Request, u *user) {
 // kbSave is the editor's submit: check (and preview), publish (admins),
 // propose a draft (mediators, or admins parking one), save a draft's
 // edits.
-func (c *Console) kbSave(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbSave(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
@@ -526,7 +495,7 @@ func (c *Console) kbSave(w http.ResponseWriter, r *http.Request, u *user) {
 	switch action {
 	case "publish":
 		if len(ps) > 0 {
-			c.renderEditor(w, r, u, http.StatusUnprocessableEntity, d, c.render.Text("kb.fixfirst", lang))
+			c.renderEditor(w, r, u, actor, http.StatusUnprocessableEntity, d, c.render.Text("kb.fixfirst", lang))
 			return
 		}
 		var res *knowledge.PublishResult
@@ -541,7 +510,7 @@ func (c *Console) kbSave(w http.ResponseWriter, r *http.Request, u *user) {
 		switch {
 		case errors.As(err, &kps):
 			d.Problems = f.FieldProblems(kps)
-			c.renderEditor(w, r, u, http.StatusUnprocessableEntity, d, c.render.Text("kb.fixfirst", lang))
+			c.renderEditor(w, r, u, actor, http.StatusUnprocessableEntity, d, c.render.Text("kb.fixfirst", lang))
 			return
 		case err != nil && (res == nil || len(res.Published) == 0):
 			c.fail(w, r, err)
@@ -566,7 +535,7 @@ func (c *Console) kbSave(w http.ResponseWriter, r *http.Request, u *user) {
 		var kps knowledge.Problems
 		if errors.As(err, &kps) {
 			d.Problems = f.FieldProblems(kps)
-			c.renderEditor(w, r, u, http.StatusUnprocessableEntity, d, c.render.Text("kb.fixfirst", lang))
+			c.renderEditor(w, r, u, actor, http.StatusUnprocessableEntity, d, c.render.Text("kb.fixfirst", lang))
 			return
 		}
 		if err != nil {
@@ -581,7 +550,7 @@ func (c *Console) kbSave(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	// Check (and preview) only: the form again, with what was found.
-	c.renderEditor(w, r, u, http.StatusOK, d, "")
+	c.renderEditor(w, r, u, actor, http.StatusOK, d, "")
 }
 
 // History, rollback, disable.
@@ -607,16 +576,8 @@ type diffLine struct {
 	Text string
 }
 
-func (c *Console) kbHistory(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbHistory(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	id := r.PathValue("id")
 	vs, err := c.kb.History(ctx, actor, id)
 	if err != nil {
@@ -681,16 +642,8 @@ func diffLines(from, to, a, b string) []diffLine {
 	return out
 }
 
-func (c *Console) kbRollback(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbRollback(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		c.fail(w, r, err)
 		return
@@ -713,16 +666,9 @@ func (c *Console) kbRollback(w http.ResponseWriter, r *http.Request, u *user) {
 	http.Redirect(w, r, "/console/kb/e/"+url.PathEscape(id)+"?done=rolledback", http.StatusSeeOther)
 }
 
-func (c *Console) kbDisable(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbDisable(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
+	var err error
 	id := r.PathValue("id")
 	done := "disabled"
 	if r.PathValue("op") == "enable" {
@@ -752,16 +698,8 @@ type kbDraftRow struct {
 	Who string
 }
 
-func (c *Console) kbDrafts(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbDrafts(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	ds, err := c.kb.Drafts(ctx, actor)
 	if err != nil {
 		c.fail(w, r, err)
@@ -780,16 +718,8 @@ func (c *Console) kbDrafts(w http.ResponseWriter, r *http.Request, u *user) {
 
 // kbDraft opens a draft in the editor: an entry file fills the form; plain
 // text is shown beside an empty form for the admin to write it up.
-func (c *Console) kbDraft(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbDraft(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	n, err := strconv.ParseInt(r.PathValue("n"), 10, 64)
 	if err != nil {
 		c.render.Error(w, r, http.StatusNotFound, "")
@@ -812,19 +742,11 @@ func (c *Console) kbDraft(w http.ResponseWriter, r *http.Request, u *user) {
 		d.DraftText = dr.Source
 		d.Form = knowledge.EntryForm{Lang: "zh", Region: "national"}
 	}
-	c.renderEditor(w, r, u, http.StatusOK, d, "")
+	c.renderEditor(w, r, u, actor, http.StatusOK, d, "")
 }
 
-func (c *Console) kbRejectDraft(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbRejectDraft(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		c.fail(w, r, err)
 		return
@@ -847,16 +769,8 @@ type kbGapsPage struct {
 	Gaps []knowledge.Gap
 }
 
-func (c *Console) kbGaps(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbGaps(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	gaps, err := c.kb.Gaps(ctx, actor, 200)
 	if err != nil {
 		c.fail(w, r, err)
@@ -869,16 +783,8 @@ func (c *Console) kbGaps(w http.ResponseWriter, r *http.Request, u *user) {
 	c.render.Render(w, r, http.StatusOK, "kbgaps", p)
 }
 
-func (c *Console) kbDismissGap(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbDismissGap(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		c.fail(w, r, err)
 		return
@@ -897,21 +803,12 @@ type kbStatutesPage struct {
 	Problems []string
 }
 
-func (c *Console) kbStatutes(w http.ResponseWriter, r *http.Request, u *user) {
-	c.renderStatutes(w, r, u, http.StatusOK, nil, "")
+func (c *Console) kbStatutes(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
+	c.renderStatutes(w, r, u, actor, http.StatusOK, nil, "")
 }
 
-func (c *Console) renderStatutes(w http.ResponseWriter, r *http.Request, u *user, status int, problems []string, flash string) {
-	if !c.kbOn(w, r) {
-		return
-	}
-	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	list, err := c.kb.Statutes(ctx, actor)
+func (c *Console) renderStatutes(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor, status int, problems []string, flash string) {
+	list, err := c.kb.Statutes(r.Context(), actor)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -925,24 +822,16 @@ func (c *Console) renderStatutes(w http.ResponseWriter, r *http.Request, u *user
 }
 
 // kbUploadStatute adds or replaces a statute from an uploaded file.
-func (c *Console) kbUploadStatute(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbUploadStatute(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	lang := web.Lang(r)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		if web.TooLarge(err) {
-			c.renderStatutes(w, r, u, http.StatusRequestEntityTooLarge, []string{c.render.Text("kb.toolarge", lang)}, "")
+			c.renderStatutes(w, r, u, actor, http.StatusRequestEntityTooLarge, []string{c.render.Text("kb.toolarge", lang)}, "")
 			return
 		}
-		c.renderStatutes(w, r, u, http.StatusUnprocessableEntity, []string{c.render.Text("kb.nofile", lang)}, "")
+		c.renderStatutes(w, r, u, actor, http.StatusUnprocessableEntity, []string{c.render.Text("kb.nofile", lang)}, "")
 		return
 	}
 	defer file.Close()
@@ -958,39 +847,31 @@ func (c *Console) kbUploadStatute(w http.ResponseWriter, r *http.Request, u *use
 		for _, p := range kps {
 			msgs = append(msgs, p.String())
 		}
-		c.renderStatutes(w, r, u, http.StatusUnprocessableEntity, msgs, "")
+		c.renderStatutes(w, r, u, actor, http.StatusUnprocessableEntity, msgs, "")
 		return
 	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.renderStatutes(w, r, u, http.StatusOK, nil, fmt.Sprintf(c.render.Text("kb.statutedone", lang), sf.Short, sf.Articles))
+	c.renderStatutes(w, r, u, actor, http.StatusOK, nil, fmt.Sprintf(c.render.Text("kb.statutedone", lang), sf.Short, sf.Articles))
 }
 
-func (c *Console) kbDeleteStatute(w http.ResponseWriter, r *http.Request, u *user) {
-	if !c.kbOn(w, r) {
-		return
-	}
+func (c *Console) kbDeleteStatute(w http.ResponseWriter, r *http.Request, u *user, actor knowledge.Actor) {
 	ctx := r.Context()
-	actor, err := c.kbActor(ctx, u)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	err = c.kb.DeleteStatute(ctx, actor, r.PathValue("short"))
+	err := c.kb.DeleteStatute(ctx, actor, r.PathValue("short"))
 	var kps knowledge.Problems
 	if errors.As(err, &kps) {
 		var msgs []string
 		for _, p := range kps {
 			msgs = append(msgs, p.String())
 		}
-		c.renderStatutes(w, r, u, http.StatusConflict, msgs, "")
+		c.renderStatutes(w, r, u, actor, http.StatusConflict, msgs, "")
 		return
 	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.renderStatutes(w, r, u, http.StatusOK, nil, c.render.Text("kb.statuteremoved", web.Lang(r)))
+	c.renderStatutes(w, r, u, actor, http.StatusOK, nil, c.render.Text("kb.statuteremoved", web.Lang(r)))
 }
