@@ -259,15 +259,8 @@ func (c *Conversation) interviewPress(ctx context.Context, in Incoming, arg, lan
 		// message; the complaint paused for a calculation): it must not end
 		// what the chat does now, nor say a complaint was deleted. As
 		// /cancel with nothing to stop, it offers the paused one.
-		ok, err := c.hasDraft(ctx, in.ChatID)
-		if err != nil {
+		if offered, err := c.offerDraft(ctx, in, lang, out); offered || err != nil {
 			return err
-		}
-		if ok && in.ChatType == ChatPrivate {
-			return out.Send(ctx, Reply{Text: pauseTexts.nothingButDraft.in(lang), Buttons: [][]Button{
-				{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}},
-				{{Text: pauseTexts.discardButton.in(lang), Data: "ik|discard"}},
-			}})
 		}
 		if st, err := c.loadState(ctx, in.ChatID); err != nil || st != nil {
 			return out.Send(ctx, Reply{Text: texts.expired.in(lang)})

@@ -174,6 +174,20 @@ func (c *Conversation) pausePress(ctx context.Context, in Incoming, arg, lang st
 	return c.calcMenu(ctx, in, lang, out)
 }
 
+// offerDraft tells a private chat with nothing in progress but a paused
+// complaint that it has one, with buttons to go on or discard it; it
+// reports whether it did.
+func (c *Conversation) offerDraft(ctx context.Context, in Incoming, lang string, out Responder) (bool, error) {
+	ok, err := c.hasDraft(ctx, in.ChatID)
+	if err != nil || !ok || in.ChatType != ChatPrivate {
+		return false, err
+	}
+	return true, out.Send(ctx, Reply{Text: pauseTexts.nothingButDraft.in(lang), Buttons: [][]Button{
+		{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}},
+		{{Text: pauseTexts.discardButton.in(lang), Data: "ik|discard"}},
+	}})
+}
+
 // cancel is /cancel: it stops the flow in progress and says which, or says
 // that nothing was in progress (offering a parked complaint, if any).
 func (c *Conversation) cancel(ctx context.Context, in Incoming, lang string, out Responder) error {
@@ -182,15 +196,8 @@ func (c *Conversation) cancel(ctx context.Context, in Incoming, lang string, out
 		return err
 	}
 	if st == nil {
-		ok, err := c.hasDraft(ctx, in.ChatID)
-		if err != nil {
+		if offered, err := c.offerDraft(ctx, in, lang, out); offered || err != nil {
 			return err
-		}
-		if ok && in.ChatType == ChatPrivate {
-			return out.Send(ctx, Reply{Text: pauseTexts.nothingButDraft.in(lang), Buttons: [][]Button{
-				{{Text: pauseTexts.resumeButton.in(lang), Data: "ik|resume"}},
-				{{Text: pauseTexts.discardButton.in(lang), Data: "ik|discard"}},
-			}})
 		}
 		return out.Send(ctx, Reply{Text: pauseTexts.nothing.in(lang)})
 	}
